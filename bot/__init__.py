@@ -1,0 +1,1 @@
+"""mentorbot: the mentoring programme itself (rules, messages, scheduling), free of HTTP."""

@@ -1,0 +1,75 @@
+"""The composition root: builds the Slack client, the Bolt app and the bot's context, and wires listeners.
+
+The only module of `bot/` that imports `handlers/`.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.context import BotContext
+from handlers import register_listeners
+from handlers.background import report_failure
+from storage.db import SessionFactory
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+def build_web_client(config: Config) -> WebClient:
+    """The bot's Web API client, pointed at `SLACK_API_URL` when set (a stand-in for Slack in tests)."""
+    base_url = config.slack_api_url or SLACK_API_URL
+    return WebClient(
+        token=config.slack_bot_token,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        timeout=10,
+        retry_handlers=[
+            # Slack says how long to wait on 429; the others are worth one more try.
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=1),
+            ConnectionErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+def build_context(config: Config, sessions: SessionFactory, clock: Clock | None = None) -> BotContext:
+    return BotContext(
+        config=config, sessions=sessions, client=build_web_client(config), clock=clock or SystemClock()
+    )
+
+
+def build_app(bot: BotContext, listener_executor: Executor | None = None) -> App:
+    """The Bolt app with every listener registered.
+
+    `process_before_response=True` returns the ack as soon as the ack function returns, instead of Bolt's
+    default of running the listener on its pool and polling every 10 ms for the ack; the slow work runs
+    in `lazy` functions on a pool sized by `MENTORBOT_LISTENER_THREADS` (Bolt's default of 5 lets five
+    slow Slack calls hold up every other person).
+    """
+    app = App(
+        client=bot.client,
+        signing_secret=bot.config.slack_signing_secret,
+        process_before_response=True,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(
+            max_workers=bot.config.listener_threads, thread_name_prefix="mentorbot-listener"
+        ),
+        logger=logging.getLogger("mentorbot.bolt"),
+    )
+
+    @app.error
+    def on_listener_error(error: Exception, body: dict) -> None:
+        report_failure(bot, error, body, bot.client)
+
+    register_listeners(app, bot)
+    return app

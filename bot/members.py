@@ -1,0 +1,85 @@
+"""Who is who: members as mentorbot knows them, kept in step with their Slack profile.
+
+Language, time zone and workspace-admin status come from `users.info`. They are refreshed when older than
+an hour, so a promoted or demoted admin, or someone who switched Slack to English, is seen within the hour
+without calling Slack on every click.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+
+from bot.context import BotContext
+from bot.i18n import locale_from_slack
+from storage.models import Member, Role
+from storage.queries.members import get_or_create_member
+
+logger = logging.getLogger(__name__)
+
+PROFILE_REFRESH_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member as the rest of the bot sees them, detached from any session."""
+
+    member_id: int
+    team_id: str
+    user_id: str
+    role: Role | None
+    locale: str
+    tz: str | None
+    is_admin: bool
+
+
+def identify(ctx: BotContext, team_id: str, user_id: str) -> Person:
+    """The person behind a Slack user id, created on first sight and refreshed from Slack when stale."""
+    now = ctx.clock.now()
+    with ctx.sessions.begin() as session:
+        member = get_or_create_member(session, team_id, user_id)
+        stale = member.profile_checked_at is None or now - member.profile_checked_at > PROFILE_REFRESH_AFTER
+    if stale:
+        slack_user = _fetch_slack_user(ctx, user_id)
+        with ctx.sessions.begin() as session:
+            member = get_or_create_member(session, team_id, user_id)
+            if slack_user is not None:
+                member.locale = locale_from_slack(slack_user.get("locale"), ctx.config.default_locale)
+                member.tz = slack_user.get("tz") or member.tz
+                member.is_workspace_admin = bool(slack_user.get("is_admin") or slack_user.get("is_owner"))
+                member.profile_checked_at = now
+    return person_of(ctx, member)
+
+
+def person_of(ctx: BotContext, member: Member) -> Person:
+    return Person(
+        member_id=member.id,
+        team_id=member.team_id,
+        user_id=member.slack_user_id,
+        role=Role(member.role) if member.role else None,
+        locale=member.locale or ctx.config.default_locale,
+        tz=member.tz,
+        is_admin=member.is_workspace_admin or member.slack_user_id in ctx.config.admins,
+    )
+
+
+def _fetch_slack_user(ctx: BotContext, user_id: str) -> dict | None:
+    try:
+        return ctx.client.users_info(user=user_id, include_locale=True)["user"]
+    except SlackApiError as error:
+        # Not fatal: the person still gets an answer, in the school's default language.
+        logger.warning("users.info failed for a member: %s", error.response.get("error"))
+        return None
+
+
+def choose_role(ctx: BotContext, person: Person, role: Role) -> Person:
+    """Record what a member says they are. Only a member without a role chooses; admins correct roles."""
+    with ctx.sessions.begin() as session:
+        member = session.get(Member, person.member_id)
+        assert member is not None
+        if member.role is None:
+            member.role = role
+        return person_of(ctx, member)

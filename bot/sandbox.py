@@ -1,0 +1,128 @@
+"""The whole bot on one machine: the real HTTP server and Bolt app, the real database, a stand-in for
+Slack's Web API, and a driver that sends signed requests as Slack would.
+
+The test suite, `mentorbot demo` and the benchmarks all run mentorbot this way, so what the demo shows and
+what the benchmarks measure is what the tests prove.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from slack_bolt import App
+from sqlalchemy import Engine
+
+from bot.app import build_app, build_context
+from bot.clock import Clock
+from bot.config import Config
+from bot.context import BotContext
+from bot.server import RunningServer, build_wsgi_app, start_in_background
+from bot.slack_double import SlackDriver, SlackResponse, SlackStandIn
+from storage.db import create_database_engine, create_session_factory
+
+SIGNING_SECRET = "sandbox-signing-secret"
+BOT_TOKEN = "xoxb-sandbox-token"
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """A listener pool that can tell when all the work it was given is done, so callers need not sleep."""
+
+    def __init__(self, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers, thread_name_prefix="mentorbot-listener")
+        self._pending: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[no-untyped-def]
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+        return future
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Wait until every submitted piece of work, and any work it submitted in turn, has finished."""
+        while True:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return
+            _, not_done = wait(pending, timeout=timeout)
+            if not_done:
+                raise TimeoutError(f"{len(not_done)} listener tasks still running after {timeout} s")
+
+
+@dataclass
+class Sandbox:
+    slack: SlackStandIn
+    bot: BotContext
+    engine: Engine
+    app: App
+    server: RunningServer
+    driver: SlackDriver
+    executor: TrackingExecutor
+    team_id: str = "T0001"
+    responses: list[SlackResponse] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Wait for the work the bot does after its acks."""
+        self.executor.wait_idle()
+
+    def command(self, user_id: str, text: str = "", command: str = "/mentor") -> SlackResponse:
+        return self._settled(self.driver.slash_command(user_id, command=command, text=text))
+
+    def click(self, user_id: str, message_or_view: object, action_id: str, **kwargs: object) -> SlackResponse:
+        return self._settled(self.driver.click(user_id, message_or_view, action_id, **kwargs))
+
+    def submit(self, user_id: str, view: dict, values: dict[str, object]) -> SlackResponse:
+        return self._settled(self.driver.submit_view(user_id, view, values))
+
+    def event(self, event: dict, **kwargs: object) -> SlackResponse:
+        return self._settled(self.driver.event(event, **kwargs))
+
+    def _settled(self, response: SlackResponse) -> SlackResponse:
+        self.responses.append(response)
+        self.settle()
+        return response
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.executor.shutdown(wait=True)
+        self.slack.stop()
+        self.engine.dispose()
+
+
+def start_sandbox(
+    database_url: str,
+    clock: Clock,
+    *,
+    admins: frozenset[str] = frozenset(),
+    default_locale: str = "fr",
+    listener_threads: int = 16,
+    engine: Engine | None = None,
+) -> Sandbox:
+    """Start mentorbot against a stand-in for Slack, on a database that is already migrated."""
+    slack = SlackStandIn().start()
+    config = Config(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        database_url=database_url,
+        slack_api_url=slack.url,
+        admins=admins,
+        default_locale=default_locale,
+        listener_threads=listener_threads,
+    )
+    engine = engine or create_database_engine(database_url)
+    bot = build_context(config, create_session_factory(engine), clock)
+    executor = TrackingExecutor(listener_threads)
+    app = build_app(bot, listener_executor=executor)
+    server = start_in_background(build_wsgi_app(app, engine))
+    driver = SlackDriver(server.url + "/slack/events", SIGNING_SECRET, slack)
+    return Sandbox(
+        slack=slack, bot=bot, engine=engine, app=app, server=server, driver=driver, executor=executor
+    )

@@ -1,0 +1,114 @@
+"""The HTTP face of mentorbot: Slack's requests at `POST /slack/events`, a health check at `GET /healthz`.
+
+Served by waitress, a production WSGI server with a thread pool, rather than Bolt's development server.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import waitress
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+from waitress import wasyncore
+
+logger = logging.getLogger("mentorbot.http")
+
+SLACK_EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+# Slack's largest payloads (a view_submission of a full modal) stay far below this.
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+HTTP_THREADS = 16
+
+WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def build_wsgi_app(bolt_app: App | None, engine: Engine) -> WsgiApp:
+    """Route Slack's requests to Bolt and health checks to the database, logging one line a request.
+
+    Without a Bolt app (Socket Mode) only the health check is served.
+    """
+    slack_handler = SlackRequestHandler(bolt_app, path=SLACK_EVENTS_PATH) if bolt_app else None
+
+    def health(start_response: Callable) -> list[bytes]:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"database unavailable\n"]
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok\n"]
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = time.perf_counter()
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        status_seen: list[str] = []
+
+        def recording_start_response(status: str, headers: list, exc_info=None):  # type: ignore[no-untyped-def]
+            status_seen.append(status)
+            return start_response(status, headers, exc_info)
+
+        if method == "GET" and path == HEALTH_PATH:
+            body = health(recording_start_response)
+        elif slack_handler is not None:
+            body = slack_handler(environ, recording_start_response)
+        else:
+            recording_start_response("404 Not Found", [("Content-Type", "text/plain")])
+            body = [b"not found\n"]
+        # Method, path, status and time only: bodies carry people's words and headers carry signatures.
+        logger.info(
+            "%s %s %s %.1fms",
+            method,
+            path,
+            status_seen[0].split(" ")[0] if status_seen else "-",
+            (time.perf_counter() - started) * 1000,
+        )
+        return body
+
+    return application
+
+
+def serve_forever(wsgi_app: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
+    waitress.serve(
+        wsgi_app,
+        host=host,
+        port=port,
+        threads=HTTP_THREADS,
+        max_request_body_size=MAX_REQUEST_BODY_BYTES,
+        ident="mentorbot",
+    )
+
+
+@dataclass
+class RunningServer:
+    """An HTTP server running in a background thread: for tests, the demo and the benchmarks."""
+
+    url: str
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+        wasyncore.close_all(self._server._map)  # type: ignore[attr-defined]
+        self._thread.join(timeout=5)
+
+
+def start_in_background(wsgi_app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> RunningServer:
+    server = waitress.create_server(
+        wsgi_app,
+        host=host,
+        port=port,
+        threads=HTTP_THREADS,
+        max_request_body_size=MAX_REQUEST_BODY_BYTES,
+        ident="mentorbot",
+    )
+    thread = threading.Thread(target=server.run, name="mentorbot-http", daemon=True)
+    thread.start()
+    return RunningServer(url=f"http://{host}:{server.effective_port}", _server=server, _thread=thread)

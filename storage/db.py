@@ -1,0 +1,55 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL (production, several replicas).
+
+Callers own their transactions: `with sessions.begin() as session:` around one unit of work.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SessionFactory = sessionmaker[Session]
+
+
+def normalise_database_url(url: str) -> str:
+    """Point a plain `postgresql://` URL at psycopg 3, the driver we ship."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_database_engine(url: str) -> Engine:
+    url = normalise_database_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        return _create_sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _create_sqlite_engine(url: str) -> Engine:
+    # Wait for the write lock rather than fail with "database is locked" under concurrent clicks.
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _begin_immediate).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if make_url(url).database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+        # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
+        # writer got there first; taking the write lock up front makes concurrent units of work queue.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def create_session_factory(engine: Engine) -> SessionFactory:
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,23 @@
+"""Alembic environment: runs on the connection `storage.migrate` hands over in `config.attributes`."""
+
+from alembic import context
+
+from storage.models import Base, UtcDateTime
+
+
+def _render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
+    # In the database our UTC type is a plain timezone-aware DateTime; migrations need not import models.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    render_item=_render_item,
+)
+with context.begin_transaction():
+    context.run_migrations()

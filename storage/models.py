@@ -1,0 +1,414 @@
+"""The mentoring programme's tables.
+
+Every row belongs to one Slack workspace (`team_id`), so one deployment can later serve several schools.
+Timestamps are timezone-aware UTC from day one: naive datetimes break on PostgreSQL
+(slackapi/python-slack-sdk#1832).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database.
+
+    SQLite has no time zones and hands back naive values: this type refuses naive datetimes on the way in
+    and makes every value read back aware, so comparisons never mix the two kinds.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict: JSON, list: JSON}
+
+
+class Role(enum.StrEnum):
+    STUDENT = "student"
+    ALUMNUS = "alumnus"
+
+
+class RequestStatus(enum.StrEnum):
+    OPEN = "open"  # offered to mentors, or waiting for one to become available
+    MATCHED = "matched"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # unmatched for too long, reported to the student and admins
+
+
+class OfferStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # unanswered for too long
+    WITHDRAWN = "withdrawn"  # another mentor accepted, or the student cancelled
+
+
+class MentorshipStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"  # several meeting prompts in a row went unanswered
+    ENDED = "ended"
+
+
+class FollowupState(enum.StrEnum):
+    DUE = "due"
+    CLAIMED = "claimed"  # a dispatcher holds it until `lease_expires_at`
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries; `last_error` says why
+    SKIPPED = "skipped"  # no longer relevant, or the recipient is inactive
+    ANSWERED = "answered"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Member(Base):
+    """A person of the workspace as mentorbot knows them: a student or an alumnus."""
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("team_id", "slack_user_id"),
+        Index("ix_members_team_role", "team_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[Role | None] = mapped_column(String(16))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    is_workspace_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Refreshed from users.info when older than a day (hour for admin checks): people change language.
+    profile_checked_at: Mapped[datetime | None]
+    graduation_year: Mapped[int | None]
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Slack told us the account is gone (user_not_found, account_inactive): send nothing more.
+    inactive_since: Mapped[datetime | None]
+    wants_student_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="member")
+
+
+class MentorProfile(Base):
+    """An alumnus who volunteered, with what they offer and how many mentees they take."""
+
+    __tablename__ = "mentor_profiles"
+    __table_args__ = (Index("ix_mentor_profiles_available", "team_id", "paused", "active_mentee_count"),)
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    industry: Mapped[str | None] = mapped_column(String(150))
+    job_title: Mapped[str | None] = mapped_column(String(150))
+    capacity: Mapped[int] = mapped_column(Integer, default=2)
+    # Kept beside `capacity` so that taking a place is one conditional UPDATE that cannot overshoot,
+    # even when two accepts race (see storage.queries.take_mentor_place).
+    active_mentee_count: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    charter_version: Mapped[int]
+    volunteered_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+    member: Mapped[Member] = relationship(back_populates="mentor_profile")
+    topics: Mapped[list[MentorTopic]] = relationship(cascade="all, delete-orphan")
+    languages: Mapped[list[MentorLanguage]] = relationship(cascade="all, delete-orphan")
+
+
+class MentorTopic(Base):
+    __tablename__ = "mentor_topics"
+    __table_args__ = (Index("ix_mentor_topics_topic", "topic", "member_id"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.member_id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class MentorLanguage(Base):
+    __tablename__ = "mentor_languages"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_profiles.member_id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class MentoringRequest(Base):
+    """A student's request for a mentor."""
+
+    __tablename__ = "mentoring_requests"
+    __table_args__ = (
+        # At most one open request per student, enforced by the database itself.
+        Index(
+            "uq_mentoring_requests_one_open",
+            "student_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index("ix_mentoring_requests_team_status", "team_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    student_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    preferred_mentor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    status: Mapped[RequestStatus] = mapped_column(String(16), default=RequestStatus.OPEN)
+    charter_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    matched_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    student: Mapped[Member] = relationship(foreign_keys=[student_id])
+    topics: Mapped[list[RequestTopic]] = relationship(cascade="all, delete-orphan")
+    offers: Mapped[list[Offer]] = relationship(back_populates="request", order_by="Offer.id")
+
+
+class RequestTopic(Base):
+    __tablename__ = "request_topics"
+    __table_args__ = (Index("ix_request_topics_topic", "topic"),)
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("mentoring_requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Offer(Base):
+    """A request offered to one mentor by DM, with the message to update once it is answered or taken."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        UniqueConstraint("request_id", "mentor_id"),
+        Index("ix_offers_mentor_status", "mentor_id", "status"),
+        Index("ix_offers_status_offered_at", "status", "offered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[int] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    status: Mapped[OfferStatus] = mapped_column(String(16), default=OfferStatus.PENDING)
+    offered_at: Mapped[datetime] = mapped_column(default=_now)
+    answered_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    dm_channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    request: Mapped[MentoringRequest] = relationship(back_populates="offers")
+    mentor: Mapped[Member] = relationship()
+
+
+class Mentorship(Base):
+    """A student and a mentor matched through one request."""
+
+    __tablename__ = "mentorships"
+    __table_args__ = (
+        Index("ix_mentorships_mentor_status", "mentor_id", "status"),
+        Index("ix_mentorships_student_status", "student_id", "status"),
+        Index("ix_mentorships_team_started", "team_id", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentoring_requests.id", ondelete="SET NULL"), unique=True
+    )
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    status: Mapped[MentorshipStatus] = mapped_column(String(16), default=MentorshipStatus.ACTIVE)
+    started_at: Mapped[datetime] = mapped_column(default=_now)
+    first_contact_at: Mapped[datetime | None]
+    term_ends_at: Mapped[datetime | None]
+    unanswered_prompts: Mapped[int] = mapped_column(Integer, default=0)
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[MentoringRequest | None] = relationship()
+    student: Mapped[Member | None] = relationship(foreign_keys=[student_id])
+    mentor: Mapped[Member | None] = relationship(foreign_keys=[mentor_id])
+
+
+class Meeting(Base):
+    """A meeting a pair reported ("We met"), from a monthly prompt."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        UniqueConstraint("mentorship_id", "period"),
+        Index("ix_meetings_team_met_at", "team_id", "met_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(32))  # the prompt it answers, so one report a prompt
+    met_at: Mapped[datetime]
+    how: Mapped[str | None] = mapped_column(String(16))  # video, in_person, phone
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+
+
+class SurveyAnswer(Base):
+    """One person's answer to a survey about their mentorship (first meeting, closing)."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (
+        UniqueConstraint("mentorship_id", "member_id", "survey"),
+        Index("ix_survey_answers_team_survey", "team_id", "survey", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    survey: Mapped[str] = mapped_column(String(32))  # first_meeting, closing
+    rating: Mapped[int | None]  # 1 to 5; None with not_met_yet
+    not_met_yet: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class Followup(Base):
+    """A scheduled message: what, for whom, due when, and how its delivery went.
+
+    The unique key (recipient, kind, period) makes planning the same follow-up twice harmless; the
+    state, lease and attempts let several dispatchers share the table and send each row exactly once.
+    """
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "kind", "period"),
+        Index("ix_followups_state_due", "state", "due_at"),
+        Index("ix_followups_mentorship", "mentorship_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(48))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    state: Mapped[FollowupState] = mapped_column(String(16), default=FollowupState.DUE)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    answer: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    recipient: Mapped[Member] = relationship()
+    mentorship: Mapped[Mentorship | None] = relationship()
+
+
+class ProgrammeSettings(Base):
+    """The school's levers: topics and cadences. One row per workspace, created with the defaults."""
+
+    __tablename__ = "programme_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topics: Mapped[list] = mapped_column(JSON)
+    offers_per_request: Mapped[int] = mapped_column(Integer, default=3)
+    offer_expiry_days: Mapped[int] = mapped_column(Integer, default=3)
+    unmatched_report_days: Mapped[int] = mapped_column(Integer, default=14)
+    first_contact_check_days: Mapped[int] = mapped_column(Integer, default=3)
+    first_contact_reminder_days: Mapped[int] = mapped_column(Integer, default=7)
+    first_contact_escalation_days: Mapped[int] = mapped_column(Integer, default=14)
+    survey_delay_days: Mapped[int] = mapped_column(Integer, default=30)
+    meeting_prompt_interval_days: Mapped[int] = mapped_column(Integer, default=30)
+    mentorship_term_days: Mapped[int] = mapped_column(Integer, default=182)
+    student_reminder_interval_days: Mapped[int] = mapped_column(Integer, default=28)  # 0 turns them off
+    quiet_hours_start: Mapped[int] = mapped_column(Integer, default=9)
+    quiet_hours_end: Mapped[int] = mapped_column(Integer, default=18)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+
+class CharterVersion(Base):
+    """A version of the school's mentoring charter, in both languages. The newest one is in force."""
+
+    __tablename__ = "charter_versions"
+    __table_args__ = (UniqueConstraint("team_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int]
+    text_fr: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class CharterAcceptance(Base):
+    """Who accepted which charter version, and as what (mentor or mentee)."""
+
+    __tablename__ = "charter_acceptances"
+    __table_args__ = (UniqueConstraint("member_id", "version", "accepted_as"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    accepted_as: Mapped[str] = mapped_column(String(16))
+    accepted_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class SettingsChange(Base):
+    """The audit trail of programme settings: who changed what, when."""
+
+    __tablename__ = "settings_changes"
+    __table_args__ = (Index("ix_settings_changes_team_at", "team_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=_now)
+    setting: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class ProcessedEvent(Base):
+    """Events API deliveries already handled, so a retried delivery has no second effect."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(default=_now)

@@ -1,0 +1,41 @@
+"""Members: finding, creating and updating the people mentorbot knows."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Member
+
+
+def find_member(session: Session, team_id: str, slack_user_id: str) -> Member | None:
+    return session.scalar(
+        select(Member).where(Member.team_id == team_id, Member.slack_user_id == slack_user_id)
+    )
+
+
+def get_or_create_member(session: Session, team_id: str, slack_user_id: str) -> Member:
+    """The member for this Slack user, created on first sight.
+
+    Two first clicks can arrive together; inserting with ON CONFLICT DO NOTHING lets both succeed
+    against the unique (team, user) key instead of one failing.
+    """
+    member = find_member(session, team_id, slack_user_id)
+    if member is not None:
+        return member
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Member)
+        .values(
+            team_id=team_id,
+            slack_user_id=slack_user_id,
+            is_workspace_admin=False,
+            wants_student_reminders=True,
+        )
+        .on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"])
+    )
+    member = find_member(session, team_id, slack_user_id)
+    assert member is not None
+    return member

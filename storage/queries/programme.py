@@ -1,0 +1,46 @@
+"""The school's programme settings and mentoring charter."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import CharterVersion, MentorProfile, ProgrammeSettings
+
+
+def get_or_create_settings(session: Session, team_id: str, default_topics: list[dict]) -> ProgrammeSettings:
+    settings = session.get(ProgrammeSettings, team_id)
+    if settings is None:
+        settings = ProgrammeSettings(team_id=team_id, topics=default_topics)
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+def current_charter(session: Session, team_id: str) -> CharterVersion | None:
+    return session.scalar(
+        select(CharterVersion)
+        .where(CharterVersion.team_id == team_id)
+        .order_by(CharterVersion.version.desc())
+        .limit(1)
+    )
+
+
+def add_charter_version(
+    session: Session, team_id: str, text_fr: str, text_en: str, created_by: str | None
+) -> CharterVersion:
+    latest = current_charter(session, team_id)
+    charter = CharterVersion(
+        team_id=team_id,
+        version=(latest.version + 1) if latest else 1,
+        text_fr=text_fr,
+        text_en=text_en,
+        created_by=created_by,
+    )
+    session.add(charter)
+    session.flush()
+    return charter
+
+
+def mentor_profile(session: Session, member_id: int) -> MentorProfile | None:
+    return session.get(MentorProfile, member_id)
