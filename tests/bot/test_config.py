@@ -1,0 +1,62 @@
+"""Configuration is read once at start; a missing secret stops `serve` with one line and exit code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot.config import Config, ConfigError
+
+REQUIRED = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
+
+
+def test_defaults_apply_when_only_the_secrets_are_set() -> None:
+    config = Config.from_env(REQUIRED)
+
+    assert config.database_url == "sqlite:///mentorbot.db"
+    assert config.port == 3000
+    assert config.default_locale == "fr"
+    assert config.socket_mode is False
+    assert config.admins == frozenset()
+
+
+def test_admins_are_read_as_a_comma_separated_list() -> None:
+    config = Config.from_env({**REQUIRED, "MENTORBOT_ADMINS": " U1, U2 ,,", "SLACK_APP_TOKEN": "xapp-1"})
+
+    assert config.admins == {"U1", "U2"}
+    assert config.socket_mode is True
+
+
+@pytest.mark.parametrize("missing", ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"])
+def test_a_missing_secret_names_the_variable_and_where_to_find_it(missing: str) -> None:
+    env = {name: value for name, value in REQUIRED.items() if name != missing}
+
+    with pytest.raises(ConfigError, match=f"^{missing} is not set: find it in Slack app settings"):
+        Config.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PORT", "eighty"), ("PORT", "0"), ("MENTORBOT_DEFAULT_LOCALE", "de")]
+)
+def test_malformed_values_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env({**REQUIRED, name: value})
+
+
+def test_serve_without_a_token_exits_2_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        cwd=tmp_path,  # no .env there
+        env={"PATH": "/usr/bin:/bin", "SLACK_SIGNING_SECRET": "secret"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "mentorbot: SLACK_BOT_TOKEN is not set: find it in Slack app settings > OAuth & Permissions > "
+        "Bot User OAuth Token (xoxb-...), then put it in .env"
+    ]
