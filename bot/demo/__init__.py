@@ -1,0 +1,1 @@
+"""`mentorbot demo`: a whole mentoring programme on one machine, without a Slack workspace."""
