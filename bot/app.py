@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext
-from handlers import register_listeners
+from handlers import middleware, register_listeners
 from handlers.background import report_failure
 from storage.db import SessionFactory
 
@@ -71,5 +71,6 @@ def build_app(bot: BotContext, listener_executor: Executor | None = None) -> App
     def on_listener_error(error: Exception, body: dict) -> None:
         report_failure(bot, error, body, bot.client)
 
+    middleware.register(app, bot)  # before any listener: redelivered events stop here
     register_listeners(app, bot)
     return app

@@ -20,6 +20,14 @@ RESUME_MENTORING = "resume_mentoring"
 
 # Volunteering
 VOLUNTEER_VIEW = "volunteer_modal"
+# Volunteering: the inputs of the volunteer modal (each block's id is also its element's action id)
+VOLUNTEER_TOPICS = "volunteer_topics"
+VOLUNTEER_LANGUAGES = "volunteer_languages"
+VOLUNTEER_CAPACITY = "volunteer_capacity"
+VOLUNTEER_GRADUATION_YEAR = "volunteer_graduation_year"
+VOLUNTEER_INDUSTRY = "volunteer_industry"
+VOLUNTEER_JOB_TITLE = "volunteer_job_title"
+VOLUNTEER_CHARTER = "volunteer_charter"
 
 # Requests and offers
 REQUEST_VIEW = "request_modal"
@@ -33,3 +41,58 @@ DECLINE_VIEW = "decline_offer_modal"
 FIRST_CONTACT_DONE = "first_contact_done"
 END_MENTORSHIP = "end_mentorship"
 END_MENTORSHIP_VIEW = "end_mentorship_modal"
+
+# Status, App Home, ending a mentorship, admin tools: the input of the end-mentorship modal
+# (read from the view's state, not listened to; the manifest test skips ids under an "input" comment)
+END_REASON_INPUT = "end_reason_input"
+
+# The admins' report (/mentoring-stats)
+EXPORT_STATS_CSV = "export_stats_csv"
+
+# Follow-ups (scheduled messages): every button carries its follow-up's id as value
+FOLLOWUP_CONTACT_YES = "followup_contact_yes"
+FOLLOWUP_CONTACT_NOT_YET = "followup_contact_not_yet"
+FOLLOWUP_RELEASE_MATCH = "followup_release_match"
+FOLLOWUP_RATE_1 = "followup_rate_1"
+FOLLOWUP_RATE_2 = "followup_rate_2"
+FOLLOWUP_RATE_3 = "followup_rate_3"
+FOLLOWUP_RATE_4 = "followup_rate_4"
+FOLLOWUP_RATE_5 = "followup_rate_5"
+FOLLOWUP_NOT_MET_YET = "followup_not_met_yet"
+FOLLOWUP_MET = "followup_met"
+FOLLOWUP_MET_VIDEO = "followup_met_video"
+FOLLOWUP_MET_IN_PERSON = "followup_met_in_person"
+FOLLOWUP_MET_PHONE = "followup_met_phone"
+FOLLOWUP_REMIND_NEXT_WEEK = "followup_remind_next_week"
+FOLLOWUP_END = "followup_end"
+FOLLOWUP_END_VIEW = "followup_end_modal"
+FOLLOWUP_CONTINUE = "followup_continue"
+FOLLOWUP_RENEW = "followup_renew"
+FOLLOWUP_CLOSE = "followup_close"
+FOLLOWUP_STOP_REMINDERS = "followup_stop_reminders"
+FOLLOWUP_COMMENT_VIEW = "followup_comment_modal"
+FOLLOWUP_SNOOZE = "followup_snooze"
+# Follow-ups: inputs of the comment and end modals (read from the view's state, not listened to)
+FOLLOWUP_COMMENT_INPUT = "followup_comment_input"
+FOLLOWUP_END_REASON_INPUT = "followup_end_reason_input"
+
+# Programme settings and recruiting (/mentoring-stats settings: bot/settings.py, bot/recruiting.py)
+OPEN_CHARTER_MODAL = "open_charter_modal"
+OPEN_TOPICS_MODAL = "open_topics_modal"
+OPEN_CADENCES_MODAL = "open_cadences_modal"
+START_RECRUITING = "start_recruiting"
+RECRUITING_NOT_NOW = "recruiting_not_now"
+CHARTER_VIEW = "charter_modal"
+TOPICS_VIEW = "topics_modal"
+CADENCES_VIEW = "cadences_modal"
+# Programme settings: the inputs of the charter, topics and cadences modals (read from the view state;
+# a cadence's input id is the prefix followed by its `ProgrammeSettings` column)
+CHARTER_TEXT_FR = "charter_text_fr"
+CHARTER_TEXT_EN = "charter_text_en"
+TOPICS_INPUT = "topics_input"
+CADENCE_INPUT_PREFIX = "cadence_"
+
+# Data rights (/mentor privacy): export, erase, and the erase confirmation modal
+PRIVACY_EXPORT = "privacy_export"
+PRIVACY_DELETE = "privacy_delete"
+PRIVACY_DELETE_VIEW = "privacy_delete_modal"

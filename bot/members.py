@@ -49,6 +49,8 @@ def identify(ctx: BotContext, team_id: str, user_id: str) -> Person:
             if slack_user is not None:
                 member.locale = locale_from_slack(slack_user.get("locale"), ctx.config.default_locale)
                 member.tz = slack_user.get("tz") or member.tz
+                real_name = slack_user.get("real_name") or slack_user.get("name")
+                member.display_name = real_name[:120] if real_name else member.display_name
                 member.is_workspace_admin = bool(slack_user.get("is_admin") or slack_user.get("is_owner"))
                 member.profile_checked_at = now
     return person_of(ctx, member)

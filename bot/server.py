@@ -5,6 +5,7 @@ Served by waitress, a production WSGI server with a thread pool, rather than Bol
 
 from __future__ import annotations
 
+import io
 import logging
 import threading
 import time
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
@@ -27,6 +29,25 @@ MAX_REQUEST_BODY_BYTES = 1024 * 1024
 HTTP_THREADS = 16
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def refusal_of_unreadable_request(environ: dict) -> tuple[str, bytes] | None:
+    """A 4xx for what Bolt would answer with a 500: a timestamp that is not a number (its signature
+    check raises, and Bolt's error handler would then act on an unsigned body), or a body it cannot parse
+    (`payload=` that is not a JSON object). None for anything Bolt can judge itself.
+
+    Reads the body and puts it back in `wsgi.input` for Bolt.
+    """
+    if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdigit():
+        return "401 Unauthorized", b'{"error": "invalid request"}'
+    length = environ.get("CONTENT_LENGTH") or "0"
+    body = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        BoltRequest(body=body.decode("utf-8"), headers={"content-type": environ.get("CONTENT_TYPE", "")})
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return "400 Bad Request", b'{"error": "malformed request body"}'
+    return None
 
 
 def build_wsgi_app(bolt_app: App | None, engine: Engine) -> WsgiApp:
@@ -58,7 +79,12 @@ def build_wsgi_app(bolt_app: App | None, engine: Engine) -> WsgiApp:
         if method == "GET" and path == HEALTH_PATH:
             body = health(recording_start_response)
         elif slack_handler is not None:
-            body = slack_handler(environ, recording_start_response)
+            refusal = refusal_of_unreadable_request(environ) if method == "POST" else None
+            if refusal is not None:
+                recording_start_response(refusal[0], [("Content-Type", "application/json")])
+                body = [refusal[1]]
+            else:
+                body = slack_handler(environ, recording_start_response)
         else:
             recording_start_response("404 Not Found", [("Content-Type", "text/plain")])
             body = [b"not found\n"]
@@ -95,8 +121,11 @@ class RunningServer:
     _thread: threading.Thread
 
     def stop(self) -> None:
-        self._server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
-        wasyncore.close_all(self._server._map)  # type: ignore[attr-defined]
+        server = self._server
+        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+        # Close from inside the server's own loop, woken by its trigger, rather than waiting out the
+        # loop's one-second select timeout.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[attr-defined]
         self._thread.join(timeout=5)
 
 

@@ -11,7 +11,12 @@ from bot import ids
 from bot.context import BotContext
 from bot.members import Person, identify
 from bot.menu import help_for, menu_for
+from handlers.admin import admin_subcommand
 from handlers.background import ack_now, in_background
+from handlers.privacy import privacy_subcommand
+from handlers.requests import request_subcommand
+from handlers.status import status_subcommand
+from handlers.volunteering import pause_subcommand, resume_subcommand, volunteer_subcommand
 
 # (bot, person, body, client, respond, rest of the text)
 Subcommand = Callable[[BotContext, Person, dict, WebClient, Respond, str], None]
@@ -33,6 +38,15 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "": show_menu,
     "help": show_help,
     "aide": show_help,
+    "status": status_subcommand,
+    "statut": status_subcommand,
+    "admin": admin_subcommand,
+    "volunteer": volunteer_subcommand,
+    "pause": pause_subcommand,
+    "resume": resume_subcommand,
+    "request": request_subcommand,
+    "privacy": privacy_subcommand,
+    "confidentialite": privacy_subcommand,
 }
 # Shortcuts a member without a role cannot use yet: they are asked who they are first.
 NEEDS_ROLE = {"", "request", "volunteer", "status"}

@@ -23,8 +23,32 @@ def normalise_database_url(url: str) -> str:
 def create_database_engine(url: str) -> Engine:
     url = normalise_database_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        return _create_sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = _create_sqlite_engine(url)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "before_cursor_execute", _without_nul_characters, retval=True)
+    return engine
+
+
+def _without_nul(value: object) -> object:
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+def _without_nul_characters(connection, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    """Drop NUL characters from every text parameter: PostgreSQL refuses them in text, and a NUL pasted
+    into a modal would otherwise fail the write and lose the whole request. It is invisible anyway."""
+    if isinstance(parameters, dict):
+        parameters = {key: _without_nul(value) for key, value in parameters.items()}
+    elif isinstance(parameters, tuple):
+        parameters = tuple(_without_nul(value) for value in parameters)
+    elif isinstance(parameters, list):
+        parameters = [
+            {key: _without_nul(value) for key, value in row.items()}
+            if isinstance(row, dict)
+            else tuple(_without_nul(value) for value in row)
+            for row in parameters
+        ]
+    return statement, parameters
 
 
 def _create_sqlite_engine(url: str) -> Engine:

@@ -108,6 +108,8 @@ class Member(Base):
     role: Mapped[Role | None] = mapped_column(String(16))
     locale: Mapped[str | None] = mapped_column(String(8))
     tz: Mapped[str | None] = mapped_column(String(64))
+    # The Slack real name, refreshed with the profile: lets a student search mentors by name.
+    display_name: Mapped[str | None] = mapped_column(String(120))
     is_workspace_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Refreshed from users.info when older than a day (hour for admin checks): people change language.
     profile_checked_at: Mapped[datetime | None]

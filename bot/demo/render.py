@@ -27,7 +27,9 @@ def render_blocks(blocks: list[dict], name_of: Callable[[str], str], width: int 
 
     def add(text: str, indent: str = "") -> None:
         for paragraph in render_text(text, name_of).splitlines() or [""]:
-            lines.extend(textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent) or [""])
+            lines.extend(
+                textwrap.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent) or [""]
+            )
 
     for block in blocks:
         kind = block.get("type")
@@ -53,10 +55,14 @@ def render_blocks(blocks: list[dict], name_of: Callable[[str], str], width: int 
     return lines
 
 
-def render_view(view: dict, name_of: Callable[[str], str]) -> list[str]:
+def render_view(view: dict, name_of: Callable[[str], str], *, inputs_only: bool = False) -> list[str]:
+    """A modal as a person sees it; `inputs_only` leaves out its explanations (a transcript's short form)."""
     title = view.get("title", {}).get("text", "")
     lines = [f"┌ {title}"] if title else []
-    lines += render_blocks(view.get("blocks", []), name_of)
+    blocks = view.get("blocks", [])
+    if inputs_only:
+        blocks = [block for block in blocks if block.get("type") == "input"]
+    lines += render_blocks(blocks, name_of)
     submit = view.get("submit", {}).get("text")
     if submit:
         lines.append(f"  [ {submit} ]")

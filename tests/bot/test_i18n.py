@@ -52,7 +52,8 @@ def test_placeholders_are_filled() -> None:
 
 
 @pytest.mark.parametrize(
-    ("slack_locale", "expected"), [("fr-FR", "fr"), ("en-GB", "en"), ("en-US", "en"), ("de-DE", "fr"), (None, "fr")]
+    ("slack_locale", "expected"),
+    [("fr-FR", "fr"), ("en-GB", "en"), ("en-US", "en"), ("de-DE", "fr"), (None, "fr")],
 )
 def test_slack_locales_map_onto_our_languages(slack_locale: str | None, expected: str) -> None:
     assert locale_from_slack(slack_locale, default="fr") == expected

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:12:49.557142
+Create Date: 2026-11-26 07:19:47.948749
 
 """
 from typing import Sequence, Union
@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=16), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=True),
     sa.Column('tz', sa.String(length=64), nullable=True),
+    sa.Column('display_name', sa.String(length=120), nullable=True),
     sa.Column('is_workspace_admin', sa.Boolean(), nullable=False),
     sa.Column('profile_checked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('graduation_year', sa.Integer(), nullable=True),

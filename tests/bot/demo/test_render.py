@@ -30,7 +30,9 @@ def test_a_modal_shows_its_title_inputs_and_submit_button() -> None:
     view = {
         "title": {"type": "plain_text", "text": "Find a mentor"},
         "submit": {"type": "plain_text", "text": "Send"},
-        "blocks": [{"type": "input", "label": {"type": "plain_text", "text": "Your question"}, "element": {}}],
+        "blocks": [
+            {"type": "input", "label": {"type": "plain_text", "text": "Your question"}, "element": {}}
+        ],
     }
 
     assert render_view(view, name_of) == ["┌ Find a mentor", "  Your question: ____", "  [ Send ]"]

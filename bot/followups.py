@@ -1,0 +1,750 @@
+"""Follow-through: which follow-ups a match, an answer or a sweep plans, when they may be sent, what each
+one says when its time comes, and what each of its buttons does.
+
+Planning is pure (`match_followups`, `term_followups`) and written with `plan_followups`, whose unique
+key makes planning twice harmless; it happens in the transaction of the event that causes it (the
+accept plans the match's follow-ups, an answer plans the next). Sending is the dispatcher's job
+(`bot.dispatch`): it asks `render_followup` what a due row says, or why it no longer needs saying.
+
+Every button carries its follow-up's id. An answer is taken once, by the follow-up's recipient only
+(a conditional UPDATE sent → answered), and the message is then shown again with what was chosen.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.context import BotContext
+from bot.i18n import t
+from bot.members import Person
+from bot.messages import followups as messages
+from bot.messages.followups import FollowupContent, Kind
+from bot.messages.kit import Message
+from bot.programme import programme_settings, topics_of
+from storage.models import (
+    Followup,
+    FollowupState,
+    Member,
+    MentoringRequest,
+    Mentorship,
+    MentorshipStatus,
+    ProgrammeSettings,
+    SurveyAnswer,
+)
+from storage.queries import followups as queries
+from storage.queries.followups import PlannedFollowup
+from storage.queries.matching import claim_first_contact
+from storage.queries.members import get_or_create_member
+from storage.queries.settings import still_invitable
+
+logger = logging.getLogger(__name__)
+
+# The school's time zone, used for members whose Slack time zone is unknown (a French school by default).
+DEFAULT_TIMEZONE = "Europe/Paris"
+END_OF_TERM_NOTICE = timedelta(days=7)
+SNOOZE = timedelta(days=7)
+REMIND_AGAIN_AFTER = timedelta(days=7)
+DORMANT_AFTER_UNANSWERED = 3
+COMMENT_MAX_LENGTH = messages.COMMENT_MAX_LENGTH
+
+# Follow-ups that only make sense while the pair is matched (dormant pairs still get some of them).
+_NEEDS_ACTIVE = {
+    Kind.FIRST_CONTACT_CHECK,
+    Kind.FIRST_CONTACT_REMINDER,
+    Kind.FIRST_CONTACT_ESCALATION,
+    Kind.FIRST_MEETING_SURVEY,
+    Kind.MEETING_PROMPT,
+}
+_NEEDS_LIVE = {Kind.END_OF_TERM}
+_NEEDS_NO_FIRST_CONTACT = {
+    Kind.FIRST_CONTACT_CHECK,
+    Kind.FIRST_CONTACT_REMINDER,
+    Kind.FIRST_CONTACT_ESCALATION,
+    Kind.ADMIN_NO_FIRST_CONTACT,
+}
+_LIVE = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Planning
+
+
+def mentorship_period(mentorship_id: int, suffix: str = "") -> str:
+    return f"m{mentorship_id}{':' + suffix if suffix else ''}"
+
+
+def match_followups(mentorship: Mentorship, settings: ProgrammeSettings) -> list[PlannedFollowup]:
+    """Everything a new match schedules: the first-contact checks, the survey, the term's prompts."""
+    assert mentorship.student_id is not None and mentorship.mentor_id is not None
+    start = mentorship.started_at
+    student, mentor = mentorship.student_id, mentorship.mentor_id
+
+    def one(kind: Kind, recipient: int, days: int) -> PlannedFollowup:
+        return PlannedFollowup(
+            team_id=mentorship.team_id,
+            kind=kind,
+            recipient_id=recipient,
+            period=mentorship_period(mentorship.id),
+            due_at=start + timedelta(days=days),
+            mentorship_id=mentorship.id,
+        )
+
+    planned = [
+        one(Kind.FIRST_CONTACT_CHECK, mentor, settings.first_contact_check_days),
+        one(Kind.FIRST_CONTACT_REMINDER, student, settings.first_contact_reminder_days),
+        one(Kind.FIRST_CONTACT_ESCALATION, student, settings.first_contact_escalation_days),
+        one(Kind.FIRST_CONTACT_ESCALATION, mentor, settings.first_contact_escalation_days),
+        one(Kind.FIRST_MEETING_SURVEY, student, settings.survey_delay_days),
+        one(Kind.FIRST_MEETING_SURVEY, mentor, settings.survey_delay_days),
+    ]
+    term_end = mentorship.term_ends_at or start + timedelta(days=settings.mentorship_term_days)
+    return planned + term_followups(mentorship, settings, after=start, term_end=term_end)
+
+
+def term_followups(
+    mentorship: Mentorship, settings: ProgrammeSettings, *, after: datetime, term_end: datetime
+) -> list[PlannedFollowup]:
+    """The monthly prompts falling after `after` and before the end-of-term question, and that question.
+
+    Prompt k is due `survey_delay + k * interval` days after the match, whatever the term, so a renewal
+    carries on the same rhythm and numbering.
+    """
+    assert mentorship.student_id is not None and mentorship.mentor_id is not None
+    pair = (mentorship.student_id, mentorship.mentor_id)
+    question_at = term_end - END_OF_TERM_NOTICE
+    first_prompt = mentorship.started_at + timedelta(days=settings.survey_delay_days)
+    interval = timedelta(days=max(settings.meeting_prompt_interval_days, 1))
+    planned = []
+    k = 1
+    while (due := first_prompt + k * interval) < question_at:
+        if due > after:
+            planned += [
+                PlannedFollowup(
+                    team_id=mentorship.team_id,
+                    kind=Kind.MEETING_PROMPT,
+                    recipient_id=recipient,
+                    period=mentorship_period(mentorship.id, f"p{k}"),
+                    due_at=due,
+                    mentorship_id=mentorship.id,
+                )
+                for recipient in pair
+            ]
+        k += 1
+    planned += [
+        PlannedFollowup(
+            team_id=mentorship.team_id,
+            kind=Kind.END_OF_TERM,
+            recipient_id=recipient,
+            period=mentorship_period(mentorship.id, f"t{term_end.date().isoformat()}"),
+            due_at=max(question_at, after),
+            mentorship_id=mentorship.id,
+        )
+        for recipient in pair
+    ]
+    return planned
+
+
+def plan_match_followups(
+    session: Session, mentorship: Mentorship, settings: ProgrammeSettings, now: datetime
+) -> int:
+    """Plan a new match's follow-ups, in the accept's own transaction. Harmless when run twice."""
+    return queries.plan_followups(session, match_followups(mentorship, settings), now)
+
+
+def plan_admin_notices(
+    bot: BotContext,
+    session: Session,
+    kind: Kind,
+    *,
+    team_id: str,
+    period: str,
+    now: datetime,
+    mentorship_id: int | None = None,
+    request_id: int | None = None,
+) -> int:
+    for user_id in sorted(bot.config.admins):  # MENTORBOT_ADMINS who never used the bot still hear of it
+        get_or_create_member(session, team_id, user_id)
+    admins = queries.admin_member_ids(session, team_id, sorted(bot.config.admins))
+    return queries.plan_followups(
+        session,
+        [
+            PlannedFollowup(
+                team_id=team_id,
+                kind=kind,
+                recipient_id=admin_id,
+                period=period,
+                due_at=now,
+                mentorship_id=mentorship_id,
+                request_id=request_id,
+            )
+            for admin_id in admins
+        ],
+        now,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Quiet hours
+
+
+def zone_of(tz_name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz_name or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def next_window_start(now: datetime, tz_name: str | None, start_hour: int, end_hour: int) -> datetime:
+    """`now` when it falls on a weekday between `start_hour` and `end_hour` in the member's time zone,
+    else the start of the next such window (UTC). A window that is empty or all day never holds."""
+    if not 0 <= start_hour < end_hour <= 24:
+        return now
+    zone = zone_of(tz_name)
+    local = now.astimezone(zone)
+    if local.weekday() < 5 and start_hour <= local.hour < end_hour:
+        return now
+    day = local.date() if local.weekday() < 5 and local.hour < start_hour else local.date() + timedelta(1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(start_hour), tzinfo=zone).astimezone(UTC)
+
+
+# ------------------------------------------------------------------------------------------------------
+# What a due follow-up says
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A follow-up ready to send, or the reason it is no longer worth sending (`message` is None)."""
+
+    message: Message | None
+    skip_reason: str | None = None
+
+
+def _skip(reason: str) -> Rendered:
+    return Rendered(message=None, skip_reason=reason)
+
+
+def render_followup(bot: BotContext, session: Session, followup: Followup, now: datetime) -> Rendered:
+    """What `followup` says to its recipient now, checking it is still relevant.
+
+    Also applies the rules that are due at the same moment, in the caller's transaction: a meeting
+    prompt first looks back at the pair's last prompts (three unanswered make the pair dormant), and a
+    first-contact escalation tells the admins.
+    """
+    kind = Kind(followup.kind)
+    mentorship = followup.mentorship
+    if followup.mentorship_id is not None:
+        if mentorship is None or mentorship.student is None or mentorship.mentor is None:
+            return _skip("the mentorship or one of its pair is gone")
+        if kind in _NEEDS_ACTIVE and mentorship.status != MentorshipStatus.ACTIVE:
+            return _skip(f"the mentorship is {mentorship.status}")
+        if kind in _NEEDS_LIVE and mentorship.status not in _LIVE:
+            return _skip("the mentorship has ended")
+        if kind is Kind.DORMANT_CHECK and mentorship.status != MentorshipStatus.DORMANT:
+            return _skip("the pair is no longer dormant")
+        if kind in _NEEDS_NO_FIRST_CONTACT and mentorship.first_contact_at is not None:
+            return _skip("the first contact was made")
+        renewed = mentorship.term_ends_at is not None and not followup.period.endswith(
+            mentorship.term_ends_at.date().isoformat()
+        )
+        if kind is Kind.END_OF_TERM and renewed:
+            return _skip("the term was renewed")
+        if kind is Kind.MEETING_PROMPT and _looks_back_and_turns_dormant(
+            bot, session, mentorship, followup.period, now
+        ):
+            return _skip("three prompts in a row went unanswered: the pair is now dormant")
+        if kind is Kind.FIRST_CONTACT_ESCALATION:
+            plan_admin_notices(
+                bot,
+                session,
+                Kind.ADMIN_NO_FIRST_CONTACT,
+                team_id=mentorship.team_id,
+                period=mentorship_period(mentorship.id),
+                now=now,
+                mentorship_id=mentorship.id,
+            )
+    elif kind is Kind.STUDENT_REMINDER:
+        if not followup.recipient.wants_student_reminders:
+            return _skip("the student stopped these reminders")
+        if not queries.never_asked(session, followup.recipient_id):
+            return _skip("the student has asked for a mentor since")
+    elif kind is Kind.RECRUITING_INVITE and not still_invitable(session, followup.recipient_id):
+        return _skip("the alumnus volunteered meanwhile, or is no longer an alumnus")
+    elif kind in (Kind.REQUEST_UNMATCHED, Kind.ADMIN_REQUEST_UNMATCHED):
+        request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
+        if request is None or request.student is None:
+            return _skip("the request is gone")
+    locale = followup.recipient.locale or bot.config.default_locale
+    return Rendered(message=messages.followup_message(locale, content_of(session, followup)))
+
+
+def content_of(session: Session, followup: Followup) -> FollowupContent:
+    """What the message of `followup` shows, read from the database; the same when it is sent and when it
+    is shown again with its answer (times are counted from when it was due, not from now)."""
+    kind = Kind(followup.kind)
+    mentorship = followup.mentorship
+    if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
+        shown_until = mentorship.ended_at or followup.due_at
+        return FollowupContent(
+            followup_id=followup.id,
+            kind=kind,
+            student_user_id=mentorship.student.slack_user_id,
+            mentor_user_id=mentorship.mentor.slack_user_id,
+            recipient_is_mentor=followup.recipient_id == mentorship.mentor_id,
+            days=max(0, (followup.due_at - mentorship.started_at).days),
+            meetings=queries.meetings_held(session, mentorship.id),
+            months=max(1, round((shown_until - mentorship.started_at).days / 30)),
+            term_ends_at=mentorship.term_ends_at,
+            is_reminder=":r" in followup.period,
+            mentorship_id=mentorship.id,
+        )
+    if kind is Kind.STUDENT_REMINDER:
+        settings = programme_settings(session, followup.team_id)
+        topic_keys = [topic.key for topic in topics_of(settings)]
+        return FollowupContent(
+            followup_id=followup.id,
+            kind=kind,
+            mentors=queries.mentors_covering(session, followup.team_id, topic_keys),
+        )
+    request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
+    if request is not None and request.student is not None:
+        return FollowupContent(
+            followup_id=followup.id,
+            kind=kind,
+            student_user_id=request.student.slack_user_id,
+            days=max(0, (followup.due_at - request.created_at).days),
+        )
+    return FollowupContent(followup_id=followup.id, kind=kind)
+
+
+def _looks_back_and_turns_dormant(
+    bot: BotContext, session: Session, mentorship: Mentorship, current_period: str, now: datetime
+) -> bool:
+    """Count the pair's latest prompts in a row that neither of them answered; at three, the pair turns
+    dormant, both are asked whether to go on, and the admins are told. Idempotent: the count is set,
+    not incremented, and only the dispatcher that flips the status plans the questions. An answered
+    "continue?" or end-of-term question starts the count again."""
+    current = current_period.split(":r")[0]
+    answered_by_prompt: dict[str, bool] = {}
+    rows = queries.prompt_rows(
+        session, mentorship.id, (Kind.MEETING_PROMPT, Kind.DORMANT_CHECK, Kind.END_OF_TERM)
+    )
+    for row in rows:
+        prompt = row.period.split(":r")[0]
+        is_prompt = row.kind == Kind.MEETING_PROMPT
+        if prompt == current or row.state not in (FollowupState.SENT, FollowupState.ANSWERED):
+            continue
+        if not is_prompt and row.state != FollowupState.ANSWERED:
+            continue
+        answered_by_prompt[prompt] = answered_by_prompt.get(prompt, False) or (
+            row.state == FollowupState.ANSWERED
+        )
+    unanswered = 0
+    for answered in reversed(list(answered_by_prompt.values())):
+        if answered:
+            break
+        unanswered += 1
+    mentorship.unanswered_prompts = unanswered
+    if unanswered < DORMANT_AFTER_UNANSWERED:
+        return False
+    session.flush()
+    if queries.set_mentorship_status(
+        session,
+        mentorship.id,
+        from_status=MentorshipStatus.ACTIVE,
+        to_status=MentorshipStatus.DORMANT,
+        unanswered_prompts=unanswered,
+    ):
+        logger.info("mentorship %s is dormant after %d unanswered prompts", mentorship.id, unanswered)
+        period = mentorship_period(mentorship.id, f"d{now.date().isoformat()}")
+        queries.plan_followups(
+            session,
+            [
+                PlannedFollowup(
+                    team_id=mentorship.team_id,
+                    kind=Kind.DORMANT_CHECK,
+                    recipient_id=recipient,
+                    period=period,
+                    due_at=now,
+                    mentorship_id=mentorship.id,
+                )
+                for recipient in (mentorship.student_id, mentorship.mentor_id)
+                if recipient is not None
+            ],
+            now,
+        )
+        plan_admin_notices(
+            bot,
+            session,
+            Kind.ADMIN_DORMANT,
+            team_id=mentorship.team_id,
+            period=period,
+            now=now,
+            mentorship_id=mentorship.id,
+        )
+    return True
+
+
+# ------------------------------------------------------------------------------------------------------
+# Answers
+
+
+class Answer(enum.StrEnum):
+    CONTACT_YES = "contact_yes"
+    CONTACT_NOT_YET = "contact_not_yet"
+    RELEASE = "release"
+    RATE_1 = "rate_1"
+    RATE_2 = "rate_2"
+    RATE_3 = "rate_3"
+    RATE_4 = "rate_4"
+    RATE_5 = "rate_5"
+    NOT_MET_YET = "not_met_yet"
+    MET = "met"
+    MET_VIDEO = "met_video"
+    MET_IN_PERSON = "met_in_person"
+    MET_PHONE = "met_phone"
+    REMIND_NEXT_WEEK = "remind_next_week"
+    CONTINUE = "continue"
+    END = "end"
+    RENEW = "renew"
+    CLOSE = "close"
+    STOP_REMINDERS = "stop_reminders"
+
+
+ANSWER_OF_ACTION: dict[str, Answer] = {
+    ids.FOLLOWUP_CONTACT_YES: Answer.CONTACT_YES,
+    ids.FOLLOWUP_CONTACT_NOT_YET: Answer.CONTACT_NOT_YET,
+    ids.FOLLOWUP_RELEASE_MATCH: Answer.RELEASE,
+    ids.FOLLOWUP_RATE_1: Answer.RATE_1,
+    ids.FOLLOWUP_RATE_2: Answer.RATE_2,
+    ids.FOLLOWUP_RATE_3: Answer.RATE_3,
+    ids.FOLLOWUP_RATE_4: Answer.RATE_4,
+    ids.FOLLOWUP_RATE_5: Answer.RATE_5,
+    ids.FOLLOWUP_NOT_MET_YET: Answer.NOT_MET_YET,
+    ids.FOLLOWUP_MET: Answer.MET,
+    ids.FOLLOWUP_MET_VIDEO: Answer.MET_VIDEO,
+    ids.FOLLOWUP_MET_IN_PERSON: Answer.MET_IN_PERSON,
+    ids.FOLLOWUP_MET_PHONE: Answer.MET_PHONE,
+    ids.FOLLOWUP_REMIND_NEXT_WEEK: Answer.REMIND_NEXT_WEEK,
+    ids.FOLLOWUP_CONTINUE: Answer.CONTINUE,
+    ids.FOLLOWUP_RENEW: Answer.RENEW,
+    ids.FOLLOWUP_CLOSE: Answer.CLOSE,
+    ids.FOLLOWUP_STOP_REMINDERS: Answer.STOP_REMINDERS,
+}
+# Which answers each kind accepts: a button of one kind replayed on another changes nothing.
+_ANSWERS_OF_KIND: dict[Kind, set[Answer]] = {
+    Kind.FIRST_CONTACT_CHECK: {Answer.CONTACT_YES, Answer.CONTACT_NOT_YET},
+    Kind.FIRST_CONTACT_ESCALATION: {Answer.RELEASE},
+    Kind.FIRST_MEETING_SURVEY: {*(Answer(f"rate_{n}") for n in range(1, 6)), Answer.NOT_MET_YET},
+    Kind.CLOSING_SURVEY: {Answer(f"rate_{n}") for n in range(1, 6)},
+    Kind.MEETING_PROMPT: {
+        Answer.MET,
+        Answer.MET_VIDEO,
+        Answer.MET_IN_PERSON,
+        Answer.MET_PHONE,
+        Answer.REMIND_NEXT_WEEK,
+        Answer.END,
+    },
+    Kind.DORMANT_CHECK: {Answer.CONTINUE, Answer.END},
+    Kind.END_OF_TERM: {Answer.RENEW, Answer.CLOSE},
+    Kind.STUDENT_REMINDER: {Answer.STOP_REMINDERS},
+}
+_HOW_MET = {
+    Answer.MET: None,
+    Answer.MET_VIDEO: "video",
+    Answer.MET_IN_PERSON: "in_person",
+    Answer.MET_PHONE: "phone",
+}
+_SURVEY_OF_KIND = {Kind.FIRST_MEETING_SURVEY: "first_meeting", Kind.CLOSING_SURVEY: "closing"}
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What the person who clicked sees: their message updated, or a refusal just for them, and maybe a
+    modal to open with the click's trigger (the optional comment after a rating)."""
+
+    updated: Message | None = None
+    refusal: Message | None = None
+    modal: dict | None = None
+
+
+@dataclass(frozen=True)
+class _Taken:
+    followup_id: int
+    kind: Kind
+    mentorship_id: int | None
+    updated: Message
+
+
+def answer_followup(bot: BotContext, person: Person, action_id: str, followup_id: int) -> AnswerOutcome:
+    """A follow-up's button was clicked: take the answer once, apply it, re-plan, show what was chosen."""
+    answer = ANSWER_OF_ACTION[action_id]
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        taken = _take_answer(bot, session, person, followup_id, answer, now)
+        if isinstance(taken, Message):
+            return AnswerOutcome(refusal=taken)
+        _apply_answer(bot, session, person, taken, answer, now)
+    if answer in (Answer.RELEASE, Answer.CLOSE) and taken.mentorship_id is not None:
+        _end_for(bot, person, taken.mentorship_id, answer, now)
+    modal = None
+    if answer.value.startswith("rate_"):
+        modal = messages.comment_modal(person.locale, followup_id)
+    return AnswerOutcome(updated=taken.updated, modal=modal)
+
+
+def _take_answer(
+    bot: BotContext, session: Session, person: Person, followup_id: int, answer: Answer, now: datetime
+) -> _Taken | Message:
+    followup = session.get(Followup, followup_id)
+    if followup is None or followup.recipient_id != person.member_id:
+        logger.warning(
+            "refused an answer to follow-up %s by member %s: not theirs", followup_id, person.member_id
+        )
+        return messages.refusal(person.locale, "common.not_for_you")
+    kind = Kind(followup.kind)
+    if answer not in _ANSWERS_OF_KIND.get(kind, set()):
+        logger.warning("refused answer %s to follow-up %s: not one of its buttons", answer, followup_id)
+        return messages.refusal(person.locale, "common.not_for_you")
+    if not queries.mark_answered(session, followup_id, person.member_id, answer, now):
+        return messages.refusal(person.locale, "common.already_done")
+    session.refresh(followup)
+    shown = messages.followup_message(person.locale, content_of(session, followup))
+    return _Taken(
+        followup_id=followup.id,
+        kind=kind,
+        mentorship_id=followup.mentorship_id,
+        updated=messages.answered(person.locale, shown, answer),
+    )
+
+
+def _apply_answer(
+    bot: BotContext, session: Session, person: Person, taken: _Taken, answer: Answer, now: datetime
+) -> None:
+    mentorship = session.get(Mentorship, taken.mentorship_id) if taken.mentorship_id else None
+    if answer is Answer.CONTACT_YES and mentorship is not None and mentorship.student_id is not None:
+        claim_first_contact(session, mentorship.id, mentorship.student_id, now)
+    elif answer.value.startswith("rate_") or answer is Answer.NOT_MET_YET:
+        assert mentorship is not None
+        _record_survey_answer(session, mentorship, person.member_id, taken.kind, answer, now)
+    elif answer in _HOW_MET and mentorship is not None:
+        followup = session.get(Followup, taken.followup_id)
+        assert followup is not None
+        queries.record_meeting(
+            session,
+            team_id=mentorship.team_id,
+            mentorship_id=mentorship.id,
+            period=followup.period.split(":r")[0],
+            met_at=now,
+            how=_HOW_MET[answer],
+            reported_by_id=person.member_id,
+        )
+        mentorship.unanswered_prompts = 0
+        queries.set_mentorship_status(
+            session, mentorship.id, from_status=MentorshipStatus.DORMANT, to_status=MentorshipStatus.ACTIVE
+        )
+    elif answer is Answer.REMIND_NEXT_WEEK:
+        followup = session.get(Followup, taken.followup_id)
+        assert followup is not None
+        base, _, count = followup.period.partition(":r")
+        queries.plan_followups(
+            session,
+            [
+                PlannedFollowup(
+                    team_id=followup.team_id,
+                    kind=Kind.MEETING_PROMPT,
+                    recipient_id=person.member_id,
+                    period=f"{base}:r{int(count or 0) + 1}",
+                    due_at=now + REMIND_AGAIN_AFTER,
+                    mentorship_id=followup.mentorship_id,
+                )
+            ],
+            now,
+        )
+    elif answer is Answer.CONTINUE and mentorship is not None:
+        queries.set_mentorship_status(
+            session, mentorship.id, from_status=MentorshipStatus.DORMANT, to_status=MentorshipStatus.ACTIVE
+        )
+    elif answer is Answer.RENEW and _asks_about_current_term(session, taken.followup_id, mentorship):
+        assert mentorship is not None and mentorship.term_ends_at is not None
+        settings = programme_settings(session, mentorship.team_id)
+        old_end = mentorship.term_ends_at
+        new_end = old_end + timedelta(days=settings.mentorship_term_days)
+        if queries.extend_term(session, mentorship.id, from_end=old_end, to_end=new_end):
+            session.refresh(mentorship)
+            planned = term_followups(mentorship, settings, after=now, term_end=new_end)
+            queries.plan_followups(session, planned, now)
+    elif answer is Answer.STOP_REMINDERS:
+        member = session.get(Member, person.member_id)
+        assert member is not None
+        member.wants_student_reminders = False
+
+
+def _asks_about_current_term(session: Session, followup_id: int, mentorship: Mentorship | None) -> bool:
+    """Whether an end-of-term question is about the term in force: once one of the pair renewed, the
+    other's question (about the old term) renews nothing more."""
+    followup = session.get(Followup, followup_id)
+    return (
+        followup is not None
+        and mentorship is not None
+        and mentorship.term_ends_at is not None
+        and followup.period.endswith(f"t{mentorship.term_ends_at.date().isoformat()}")
+    )
+
+
+def _record_survey_answer(
+    session: Session, mentorship: Mentorship, member_id: int, kind: Kind, answer: Answer, now: datetime
+) -> None:
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SurveyAnswer)
+        .values(
+            team_id=mentorship.team_id,
+            mentorship_id=mentorship.id,
+            member_id=member_id,
+            survey=_SURVEY_OF_KIND[kind],
+            rating=int(answer.value.removeprefix("rate_")) if answer.value.startswith("rate_") else None,
+            not_met_yet=answer is Answer.NOT_MET_YET,
+            answered_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["mentorship_id", "member_id", "survey"])
+    )
+
+
+def _end_for(bot: BotContext, person: Person, mentorship_id: int, answer: Answer, now: datetime) -> None:
+    """Release a match without first contact, or close at the end of term, through the same function as
+    the End button; closing then asks both for a closing survey and thanks the mentor."""
+    # Imported here: bot.mentorships publishes the Home, whose sections include this module's.
+    from bot.mentorships import EndOutcome, end_mentorship
+
+    reason_key = "followups.release_reason" if answer is Answer.RELEASE else "followups.close_reason"
+    outcome = end_mentorship(bot, person, mentorship_id, t(person.locale, reason_key))
+    if outcome is EndOutcome.ENDED and answer is Answer.CLOSE:
+        plan_closing_followups(bot, mentorship_id, now)
+
+
+def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -> None:
+    with bot.sessions.begin() as session:
+        mentorship = session.get(Mentorship, mentorship_id)
+        if mentorship is None or mentorship.student_id is None or mentorship.mentor_id is None:
+            return
+        period = mentorship_period(mentorship.id)
+        planned = [
+            PlannedFollowup(
+                team_id=mentorship.team_id,
+                kind=kind,
+                recipient_id=recipient,
+                period=period,
+                due_at=now,
+                mentorship_id=mentorship.id,
+            )
+            for kind, recipient in (
+                (Kind.CLOSING_SURVEY, mentorship.student_id),
+                (Kind.CLOSING_SURVEY, mentorship.mentor_id),
+                (Kind.MENTOR_THANKS, mentorship.mentor_id),
+            )
+        ]
+        queries.plan_followups(session, planned, now)
+
+
+def end_modal_for_followup(bot: BotContext, person: Person, followup_id: int) -> dict | Message:
+    """The "End our mentorship" modal of a prompt, or a refusal; database only, to beat the trigger's 3 s."""
+    with bot.sessions.begin() as session:
+        followup = session.get(Followup, followup_id)
+        if followup is None or followup.recipient_id != person.member_id:
+            return messages.refusal(person.locale, "common.not_for_you")
+        mentorship = followup.mentorship
+        if followup.state != FollowupState.SENT or mentorship is None or mentorship.status not in _LIVE:
+            return messages.refusal(person.locale, "common.already_done")
+    return messages.end_modal(person.locale, followup_id)
+
+
+def end_from_followup(
+    bot: BotContext, person: Person, followup_id: int, reason: str | None
+) -> Message | None:
+    """The prompt's end modal was submitted: take the answer once, update the prompt, end the mentorship
+    (which tells the other side and offers the student a new request). A refusal when nothing changed."""
+    from bot.mentorships import EndOutcome, end_mentorship, end_refusal
+
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        taken = _take_answer(bot, session, person, followup_id, Answer.END, now)
+        if isinstance(taken, Message):
+            return taken
+        followup = session.get(Followup, followup_id)
+        assert followup is not None
+        where = (followup.channel_id, followup.message_ts)
+    _update_message(bot, where, taken.updated)
+    assert taken.mentorship_id is not None
+    outcome = end_mentorship(bot, person, taken.mentorship_id, reason)
+    return None if outcome is EndOutcome.ENDED else end_refusal(person, outcome)
+
+
+def _update_message(bot: BotContext, where: tuple[str | None, str | None], message: Message) -> None:
+    channel, ts = where
+    if not channel or not ts:
+        return
+    try:
+        bot.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+    except SlackApiError as error:
+        logger.warning("could not update a follow-up's message: %s", error.response.get("error"))
+
+
+def save_survey_comment(bot: BotContext, person: Person, followup_id: int, comment: str | None) -> None:
+    """The optional comment after a rating, kept with that person's answer to that survey."""
+    comment = (comment or "").strip()[:COMMENT_MAX_LENGTH]
+    if not comment:
+        return
+    with bot.sessions.begin() as session:
+        followup = session.get(Followup, followup_id)
+        if followup is None or followup.recipient_id != person.member_id or followup.mentorship_id is None:
+            logger.warning("refused a survey comment for follow-up %s: not the recipient's", followup_id)
+            return
+        survey = _SURVEY_OF_KIND.get(Kind(followup.kind))
+        answer = session.scalar(
+            select(SurveyAnswer).where(
+                SurveyAnswer.mentorship_id == followup.mentorship_id,
+                SurveyAnswer.member_id == person.member_id,
+                SurveyAnswer.survey == survey,
+            )
+        )
+        if answer is not None:
+            answer.comment = comment
+
+
+# ------------------------------------------------------------------------------------------------------
+# The Home: the next follow-up, and a snooze
+
+
+def next_followup_section(bot: BotContext, session: Session, person: Person) -> list[Block]:
+    """The Home's "next follow-up" section (`bot.home.HOME_SECTIONS`); empty when nothing is planned."""
+    followup = queries.next_followup_of(session, person.member_id)
+    if followup is None:
+        return []
+    return messages.next_followup_blocks(person.locale, followup.id, Kind(followup.kind), followup.due_at)
+
+
+def snooze_followup(bot: BotContext, person: Person, followup_id: int) -> bool:
+    """Move the person's next follow-up a week later (their own, still unsent), then refresh their Home."""
+    from bot.home import publish_home
+
+    with bot.sessions.begin() as session:
+        followup = session.get(Followup, followup_id)
+        snoozed = followup is not None and queries.snooze_next_followup(
+            session, followup_id, person.member_id, followup.due_at + SNOOZE
+        )
+    publish_home(bot, bot.client, person)
+    return snoozed

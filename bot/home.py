@@ -1,0 +1,38 @@
+"""The App Home tab, published when a person opens it and re-published by any feature that changes it.
+
+Its content is the person's status plus one section per feature. A feature adds its section by appending a
+builder to `HOME_SECTIONS`: `(bot, session, person) -> list of blocks`, empty when it has nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+from sqlalchemy.orm import Session
+
+from bot.context import BotContext
+from bot.followups import next_followup_section
+from bot.members import Person
+from bot.messages.home import home_view
+from bot.settings import charter_home_section
+from bot.status import read_status
+
+HomeSection = Callable[[BotContext, Session, Person], list[Block]]
+
+# Sections other features show on the Home, in this order, after the status.
+HOME_SECTIONS: list[HomeSection] = [next_followup_section, charter_home_section]
+
+
+def home_view_for(bot: BotContext, person: Person) -> dict:
+    """The Home view of `person`, read in one transaction."""
+    with bot.sessions.begin() as session:
+        status = read_status(session, person)
+        extra = [build(bot, session, person) for build in HOME_SECTIONS] if person.role is not None else []
+    return home_view(person.locale, status, extra)
+
+
+def publish_home(bot: BotContext, client: WebClient, person: Person) -> None:
+    """Publish (or refresh) the person's Home tab. Raises SlackApiError, for the caller to decide."""
+    client.views_publish(user_id=person.user_id, view=home_view_for(bot, person))

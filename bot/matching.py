@@ -1,0 +1,449 @@
+"""Offering requests to mentors and making matches: the first mentor to accept wins.
+
+Offering: a request goes by DM to the best few available mentors (or first, alone, to the mentor the
+student named). Offering is a top-up, done under a lock on the request: whoever calls it, and however
+often, the request never has more than `offers_per_request` pending offers.
+
+Accepting: one transaction claims the request, the offer and a place of the mentor with conditional
+UPDATEs, creates the mentorship and withdraws the other offers. If any claim fails, everything rolls
+back and the mentor is told why. The DMs go out after the commit, so nobody is told of a match that
+did not happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.context import BotContext
+from bot.followups import plan_match_followups
+from bot.members import Person
+from bot.messages import match as match_messages
+from bot.messages import offers as offer_messages
+from bot.messages.kit import Message
+from bot.messages.offers import OfferOutcome, RequestSummary
+from bot.programme import Topic, charter_in_force, charter_text, programme_settings, topics_of
+from storage.models import Member, MentoringRequest, Mentorship, Offer, OfferStatus, RequestStatus
+from storage.queries import matching as queries
+from storage.queries.members import find_member
+from storage.queries.requests import waiting_request_ids
+
+logger = logging.getLogger(__name__)
+
+# Slack errors meaning the person is gone for good: offer them nothing more.
+_GONE = ("user_not_found", "account_inactive", "user_disabled")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to tell the person who clicked, through the interaction's response_url."""
+
+    message: Message
+    replace_original: bool = False
+
+    def as_kwargs(self) -> dict:
+        return {"replace_original": self.replace_original, **self.message.as_kwargs()}
+
+
+@dataclass(frozen=True)
+class OfferDm:
+    """An offer's DM, where it is and in what language, to post or update it outside the transaction."""
+
+    offer_id: int
+    mentor_member_id: int
+    mentor_user_id: str
+    locale: str
+    channel_id: str | None
+    message_ts: str | None
+    request: RequestSummary
+
+
+def locale_of(bot: BotContext, member: Member | None) -> str:
+    return (member.locale if member is not None else None) or bot.config.default_locale
+
+
+def named_topics(all_topics: Sequence[Topic], keys: Sequence[str] | set[str]) -> list[Topic]:
+    """The topics with these keys, in the school's order; a key the school since removed keeps its key
+    as its label rather than disappearing from an old request."""
+    known = {topic.key for topic in all_topics}
+    chosen = [topic for topic in all_topics if topic.key in keys]
+    chosen += [Topic(key=key, labels={"en": key}) for key in sorted(set(keys) - known)]
+    return chosen
+
+
+def summary_of(session: Session, request: MentoringRequest) -> RequestSummary:
+    settings = programme_settings(session, request.team_id)
+    return RequestSummary(
+        request_id=request.id,
+        student_user_id=request.student.slack_user_id,
+        topics=named_topics(topics_of(settings), [item.topic for item in request.topics]),
+        message=request.message,
+        language=request.language,
+    )
+
+
+def _offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> list[OfferDm]:
+    summaries: dict[int, RequestSummary] = {}
+    dms = []
+    for offer in queries.offers_with_mentors(session, offer_ids):
+        if offer.request_id not in summaries:
+            summaries[offer.request_id] = summary_of(session, offer.request)
+        dms.append(
+            OfferDm(
+                offer_id=offer.id,
+                mentor_member_id=offer.mentor_id,
+                mentor_user_id=offer.mentor.slack_user_id,
+                locale=locale_of(bot, offer.mentor),
+                channel_id=offer.dm_channel_id,
+                message_ts=offer.message_ts,
+                request=summaries[offer.request_id],
+            )
+        )
+    return dms
+
+
+# ------------------------------------------------------------------------------------------------------
+# Offering
+
+
+def offer_request(bot: BotContext, request_id: int) -> list[int]:
+    """Offer an open request to as many mentors as it lacks, and DM them; the member ids offered to.
+
+    Empty when the request is closed, already has its offers out, or nobody can take it now.
+    """
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        request = queries.lock_open_request(session, request_id)
+        if request is None:
+            return []
+        mentor_ids = _mentors_to_offer(session, request)
+        offer_ids = [
+            queries.add_offer(
+                session, team_id=request.team_id, request_id=request.id, mentor_id=mentor_id, now=now
+            ).id
+            for mentor_id in mentor_ids
+        ]
+        dms = _offer_dms(bot, session, offer_ids)
+    return [dm.mentor_member_id for dm in dms if _post_offer(bot, dm)]
+
+
+def _mentors_to_offer(session: Session, request: MentoringRequest) -> list[int]:
+    """Who gets the request now: the named mentor alone first, else the best ranked to fill the gaps."""
+    pending = queries.pending_offer_count(session, request.id)
+    named = request.preferred_mentor_id
+    if named is not None:
+        named_offer = queries.offer_status_of(session, request.id, named)
+        if named_offer is OfferStatus.PENDING:
+            return []  # the student's choice answers first
+        if (
+            named_offer is None
+            and pending == 0
+            and queries.is_available_mentor(
+                session, team_id=request.team_id, member_id=named, student_id=request.student_id
+            )
+        ):
+            return [named]
+    settings = programme_settings(session, request.team_id)
+    return queries.rank_mentors(
+        session,
+        team_id=request.team_id,
+        request_id=request.id,
+        student_id=request.student_id,
+        topics=[item.topic for item in request.topics],
+        language=request.language,
+        limit=settings.offers_per_request - pending,
+    )
+
+
+def _post_offer(bot: BotContext, dm: OfferDm) -> bool:
+    """DM one offer and remember where it is; an undeliverable offer is withdrawn so it blocks nothing."""
+    try:
+        answer = bot.client.chat_postMessage(
+            channel=dm.mentor_user_id,
+            **offer_messages.offer_message(dm.locale, dm.request, dm.offer_id).as_kwargs(),
+        )
+    except SlackApiError as error:
+        code = error.response.get("error")
+        logger.warning("could not DM an offer to a mentor: %s", code)
+        now = bot.clock.now()
+        with bot.sessions.begin() as session:
+            queries.withdraw_offer(session, dm.offer_id, now)
+            if code in _GONE:
+                queries.mark_member_unreachable(session, dm.mentor_member_id, now)
+        return False
+    with bot.sessions.begin() as session:
+        queries.record_offer_message(session, dm.offer_id, answer["channel"], answer["ts"])
+    return True
+
+
+def offer_to_next_candidates(bot: BotContext, request_id: int) -> None:
+    """Top up the request's offers after a decline or an expired offer (the follow-ups call this)."""
+    offer_request(bot, request_id)
+
+
+def offer_waiting_requests(bot: BotContext, team_id: str) -> None:
+    """Offer every open request nobody is looking at to whoever is available now, oldest first.
+
+    Called when a mentor volunteers, resumes, or a place frees up. Safe to call at any time, and from
+    several places at once: each request is topped up under its own lock.
+    """
+    with bot.sessions.begin() as session:
+        request_ids = waiting_request_ids(session, team_id)
+    for request_id in request_ids:
+        offer_request(bot, request_id)
+
+
+def update_offer_dms(bot: BotContext, dms: Sequence[OfferDm], outcome: OfferOutcome) -> None:
+    """Replace the buttons of these offers' DMs with what happened. Best effort: a DM that cannot be
+    updated is logged; the database already says the offer is closed, and a click on it is refused."""
+    for dm in dms:
+        if not dm.channel_id or not dm.message_ts:
+            continue
+        try:
+            bot.client.chat_update(
+                channel=dm.channel_id,
+                ts=dm.message_ts,
+                **offer_messages.answered_offer(dm.locale, dm.request, outcome).as_kwargs(),
+            )
+        except SlackApiError as error:
+            logger.warning("could not update an offer's DM: %s", error.response.get("error"))
+
+
+def withdrawn_offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> list[OfferDm]:
+    """The DMs of offers just withdrawn, for `update_offer_dms` after the transaction."""
+    return _offer_dms(bot, session, offer_ids)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Accepting
+
+
+class AcceptRefused(Exception):
+    """An accept that must change nothing; `key` is the catalogue message telling the mentor why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the DMs of a new match need, read inside the accept's transaction."""
+
+    mentorship_id: int
+    accepted: OfferDm
+    withdrawn: list[OfferDm]
+    student_user_id: str
+    student_locale: str
+    shared_topics: list[Topic]
+    shared_language: str | None
+    charter_text: str
+
+
+def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Reply:
+    """A mentor clicked Accept: make the match if they are first, and tell everyone concerned."""
+    try:
+        with bot.sessions.begin() as session:
+            match = match_in_one_transaction(bot, session, offer_id, person.member_id, bot.clock.now())
+    except AcceptRefused as refusal:
+        if refusal.key == "common.not_for_you":
+            logger.warning(
+                "refused an accept of offer %s by member %s: not theirs", offer_id, person.member_id
+            )
+        return Reply(offer_messages.offer_refusal(person.locale, refusal.key))
+    update_offer_dms(bot, match.withdrawn, OfferOutcome.TAKEN)
+    _send_match_dms(bot, match)
+    accepted = match.accepted
+    return Reply(
+        offer_messages.answered_offer(accepted.locale, accepted.request, OfferOutcome.ACCEPTED),
+        replace_original=True,
+    )
+
+
+def match_in_one_transaction(
+    bot: BotContext, session: Session, offer_id: int, mentor_id: int, now: datetime
+) -> Match:
+    """Every claim of an accept, in the caller's transaction; raises AcceptRefused to roll it all back.
+
+    The order matters: the request first (of several mentors accepting it, one passes), then the offer
+    (still pending, and the clicking member's, checked by the database rather than the button), then a
+    place of the mentor (of one mentor accepting two requests, no more than their capacity pass).
+    """
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.mentor_id != mentor_id:
+        raise AcceptRefused("common.not_for_you")
+    if offer.status == OfferStatus.ACCEPTED:
+        raise AcceptRefused("common.already_done")
+    request_id = offer.request_id
+    if not queries.claim_request_for_match(session, request_id, now):
+        session.refresh(offer)
+        if offer.status == OfferStatus.ACCEPTED:  # the same mentor's click, twice at once
+            raise AcceptRefused("common.already_done")
+        status = session.get(MentoringRequest, request_id).status  # type: ignore[union-attr]
+        raise AcceptRefused(
+            "offer.request_withdrawn" if status == RequestStatus.CANCELLED else "offer.already_taken"
+        )
+    if not queries.claim_offer_acceptance(session, offer_id, mentor_id, now):
+        raise AcceptRefused("common.already_done")
+    if not queries.take_mentor_place(session, mentor_id):
+        raise AcceptRefused("offer.you_are_full")
+
+    request = session.get(MentoringRequest, request_id)
+    assert request is not None
+    settings = programme_settings(session, request.team_id)
+    mentorship = queries.create_mentorship(session, request, mentor_id, now, settings.mentorship_term_days)
+    # Follow-ups of the match are planned here, in the same transaction:
+    plan_match_followups(session, mentorship, settings, now)
+    withdrawn_ids = queries.withdraw_pending_offers(session, request_id, now, except_offer_id=offer_id)
+    return _match_facts(bot, session, request, mentorship, offer_id, withdrawn_ids)
+
+
+def _match_facts(
+    bot: BotContext,
+    session: Session,
+    request: MentoringRequest,
+    mentorship: Mentorship,
+    offer_id: int,
+    withdrawn_ids: Sequence[int],
+) -> Match:
+    accepted = _offer_dms(bot, session, [offer_id])[0]
+    withdrawn = _offer_dms(bot, session, withdrawn_ids)
+    mentor_topics, mentor_languages = queries.mentor_topics_and_languages(session, accepted.mentor_member_id)
+    request_topics = {topic.key for topic in accepted.request.topics}
+    student = request.student
+    student_locale = locale_of(bot, student)
+    return Match(
+        mentorship_id=mentorship.id,
+        accepted=accepted,
+        withdrawn=withdrawn,
+        student_user_id=student.slack_user_id,
+        student_locale=student_locale,
+        shared_topics=[
+            topic for topic in accepted.request.topics if topic.key in mentor_topics & request_topics
+        ],
+        shared_language=request.language if request.language in mentor_languages else None,
+        charter_text=charter_text(charter_in_force(session, request.team_id), student_locale),
+    )
+
+
+def _send_match_dms(bot: BotContext, match: Match) -> None:
+    """The student learns who their mentor is and that they write first; the mentor, who will write."""
+    student_dm = match_messages.match_for_student(
+        match.student_locale,
+        mentor_user_id=match.accepted.mentor_user_id,
+        shared_topics=match.shared_topics,
+        shared_language=match.shared_language,
+        charter_text=match.charter_text,
+        mentorship_id=match.mentorship_id,
+    )
+    request = match.accepted.request
+    mentor_dm = match_messages.match_for_mentor(
+        match.accepted.locale,
+        student_user_id=match.student_user_id,
+        topics=request.topics,
+        request_message=request.message,
+        language=request.language,
+    )
+    for user_id, dm in ((match.student_user_id, student_dm), (match.accepted.mentor_user_id, mentor_dm)):
+        try:
+            bot.client.chat_postMessage(channel=user_id, **dm.as_kwargs())
+        except SlackApiError as error:
+            # The match stands; the status command and the follow-ups still show it to both.
+            logger.warning("could not send a match DM: %s", error.response.get("error"))
+
+
+# ------------------------------------------------------------------------------------------------------
+# Declining
+
+
+def open_decline_modal(
+    bot: BotContext, team_id: str, user_id: str, offer_id: int, trigger_id: str
+) -> Reply | None:
+    """Open the decline modal at once (the trigger dies after 3 s): one quick read, no call to Slack
+    before it. Returns a refusal instead when the offer is not this member's or no longer pending."""
+    with bot.sessions.begin() as session:
+        member = find_member(session, team_id, user_id)
+        offer = session.get(Offer, offer_id)
+        locale = locale_of(bot, member)
+        refusal = _answer_refusal(member, offer)
+    if refusal is not None:
+        if refusal == "common.not_for_you":
+            logger.warning("refused a decline of offer %s by %s: not theirs", offer_id, user_id)
+        return Reply(offer_messages.offer_refusal(locale, refusal))
+    bot.client.views_open(trigger_id=trigger_id, view=offer_messages.decline_modal(locale, offer_id))
+    return None
+
+
+def _answer_refusal(member: Member | None, offer: Offer | None) -> str | None:
+    if member is None or offer is None or offer.mentor_id != member.id:
+        return "common.not_for_you"
+    if offer.status != OfferStatus.PENDING:
+        return "common.already_done"
+    return None
+
+
+def decline_offer(
+    bot: BotContext, team_id: str, user_id: str, offer_id: int, reason: str | None
+) -> Message | None:
+    """A mentor submitted the decline modal: close their offer, thank them, and offer the request on.
+
+    Returns a message for the mentor when the decline changed nothing (already answered, not theirs).
+    """
+    now = bot.clock.now()
+    reason = (reason or "").strip()[: offer_messages.DECLINE_REASON_MAX_LENGTH] or None
+    with bot.sessions.begin() as session:
+        member = find_member(session, team_id, user_id)
+        locale = locale_of(bot, member)
+        declined = member is not None and queries.claim_offer_decline(
+            session, offer_id, member.id, reason, now
+        )
+        dms = _offer_dms(bot, session, [offer_id]) if declined else []
+        if not declined and _answer_refusal(member, session.get(Offer, offer_id)) == "common.not_for_you":
+            logger.warning("refused a decline submission for offer %s by %s: not theirs", offer_id, user_id)
+    if not declined:
+        return offer_messages.offer_refusal(locale, "common.already_done")
+    update_offer_dms(bot, dms, OfferOutcome.DECLINED)
+    offer_to_next_candidates(bot, dms[0].request.request_id)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------------
+# After the match
+
+
+def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) -> Reply:
+    """The student says they wrote to their mentor: noted once, and the match DM says so."""
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        mentorship = session.get(Mentorship, mentorship_id)
+        if mentorship is None or mentorship.student_id != person.member_id:
+            logger.warning(
+                "refused a first contact on mentorship %s by member %s", mentorship_id, person.member_id
+            )
+            return Reply(offer_messages.offer_refusal(person.locale, "common.not_for_you"))
+        if not queries.claim_first_contact(session, mentorship_id, person.member_id, now):
+            return Reply(offer_messages.offer_refusal(person.locale, "common.already_done"))
+        request = mentorship.request
+        mentor = mentorship.mentor
+        assert request is not None and mentor is not None
+        mentor_topics, mentor_languages = queries.mentor_topics_and_languages(session, mentor.id)
+        summary = summary_of(session, request)
+        shared_topics = [topic for topic in summary.topics if topic.key in mentor_topics]
+        charter = charter_text(charter_in_force(session, mentorship.team_id), person.locale)
+    return Reply(
+        match_messages.match_for_student(
+            person.locale,
+            mentor_user_id=mentor.slack_user_id,
+            shared_topics=shared_topics,
+            shared_language=request.language if request.language in mentor_languages else None,
+            charter_text=charter,
+            mentorship_id=mentorship_id,
+            first_contact_recorded=True,
+        ),
+        replace_original=True,
+    )

@@ -1,0 +1,351 @@
+"""The follow-ups' messages: one builder per kind, used by the dispatcher and by anything that re-sends or
+re-shows a follow-up, so a prompt looks the same however it reaches a person.
+
+Every button carries the follow-up's id as its value; the answer handler re-checks it in the database.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    PlainTextInputElement,
+    PlainTextObject,
+)
+
+from bot import ids
+from bot.i18n import catalogue, t
+from bot.messages import recruiting
+from bot.messages.kit import Message, button, buttons, mention, message, modal, note, section
+
+COMMENT_MAX_LENGTH = 1000
+END_REASON_MAX_LENGTH = 500
+
+
+class Kind(enum.StrEnum):
+    FIRST_CONTACT_CHECK = "first_contact_check"  # day 3, to the mentor: has the student reached out?
+    FIRST_CONTACT_REMINDER = "first_contact_reminder"  # day 7, to the student: the first step is yours
+    FIRST_CONTACT_ESCALATION = "first_contact_escalation"  # day 14, to both; the mentor may release
+    ADMIN_NO_FIRST_CONTACT = "admin_no_first_contact"
+    FIRST_MEETING_SURVEY = "first_meeting_survey"  # day 30, to both
+    MEETING_PROMPT = "meeting_prompt"  # every 30 days after, to both: the meeting log
+    DORMANT_CHECK = "dormant_check"  # after three unanswered prompts, to both
+    ADMIN_DORMANT = "admin_dormant"
+    END_OF_TERM = "end_of_term"  # a week before the term ends, to both
+    CLOSING_SURVEY = "closing_survey"
+    MENTOR_THANKS = "mentor_thanks"
+    STUDENT_REMINDER = "student_reminder"  # every 4 weeks, to students who never asked
+    REQUEST_UNMATCHED = "request_unmatched"  # to the student whose request found no mentor
+    ADMIN_REQUEST_UNMATCHED = "admin_request_unmatched"
+    RECRUITING_INVITE = "recruiting_invite"  # once a term, to alumni not yet mentors (bot.recruiting)
+
+
+@dataclass(frozen=True)
+class FollowupContent:
+    """What a follow-up's message shows; fields a kind does not use keep their defaults."""
+
+    followup_id: int
+    kind: Kind
+    student_user_id: str | None = None
+    mentor_user_id: str | None = None
+    recipient_is_mentor: bool = False
+    days: int = 0
+    meetings: int = 0
+    months: int = 0
+    mentors: int = 0
+    term_ends_at: datetime | None = None
+    is_reminder: bool = False
+    mentorship_id: int | None = None
+
+    @property
+    def partner_user_id(self) -> str | None:
+        return self.student_user_id if self.recipient_is_mentor else self.mentor_user_id
+
+    @property
+    def value(self) -> str:
+        return str(self.followup_id)
+
+
+def slack_date(moment: datetime, fallback: str | None = None) -> str:
+    """A date Slack shows in the reader's own time zone and language."""
+    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{fallback or moment.date().isoformat()}>"
+
+
+def _who(user_id: str | None) -> str:
+    return mention(user_id) if user_id else "?"
+
+
+def _first_contact_check(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.first_contact_check.text", student=_who(c.student_user_id), days=c.days)
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(
+                    t(locale, "followups.answers.contact_yes"), ids.FOLLOWUP_CONTACT_YES, c.value, "primary"
+                ),
+                button(t(locale, "followups.answers.contact_not_yet"), ids.FOLLOWUP_CONTACT_NOT_YET, c.value),
+            ),
+        ],
+    )
+
+
+def _first_contact_reminder(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.first_contact_reminder.text", mentor=_who(c.mentor_user_id))
+    # The match DM's own button, handled where first contacts are recorded: its value is the mentorship.
+    contacted = button(t(locale, "followups.contacted"), ids.FIRST_CONTACT_DONE, str(c.mentorship_id))
+    return message(text, [section(text), buttons(contacted)])
+
+
+def _first_contact_escalation(locale: str, c: FollowupContent) -> Message:
+    if not c.recipient_is_mentor:
+        text = t(locale, "followups.first_contact_escalation.student", mentor=_who(c.mentor_user_id))
+        return message(text, [section(text)])
+    text = t(locale, "followups.first_contact_escalation.mentor", student=_who(c.student_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            buttons(button(t(locale, "followups.answers.release"), ids.FOLLOWUP_RELEASE_MATCH, c.value)),
+        ],
+    )
+
+
+def _admin_no_first_contact(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.admin.no_first_contact",
+        student=_who(c.student_user_id),
+        mentor=_who(c.mentor_user_id),
+        days=c.days,
+    )
+    return message(text, [section(text)])
+
+
+def _rating_buttons(locale: str, c: FollowupContent) -> list:
+    return [
+        button(t(locale, f"followups.answers.rate_{n}"), getattr(ids, f"FOLLOWUP_RATE_{n}"), c.value)
+        for n in range(1, 6)
+    ]
+
+
+def _first_meeting_survey(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.first_meeting_survey.text", partner=_who(c.partner_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            note(t(locale, "followups.scale")),
+            buttons(*_rating_buttons(locale, c)),
+            buttons(button(t(locale, "followups.answers.not_met_yet"), ids.FOLLOWUP_NOT_MET_YET, c.value)),
+        ],
+    )
+
+
+def _meeting_prompt(locale: str, c: FollowupContent) -> Message:
+    key = "followups.meeting_prompt.reminder" if c.is_reminder else "followups.meeting_prompt.text"
+    text = t(locale, key, partner=_who(c.partner_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(t(locale, "followups.answers.met"), ids.FOLLOWUP_MET, c.value, "primary"),
+                button(t(locale, "followups.answers.met_video"), ids.FOLLOWUP_MET_VIDEO, c.value),
+                button(t(locale, "followups.answers.met_in_person"), ids.FOLLOWUP_MET_IN_PERSON, c.value),
+                button(t(locale, "followups.answers.met_phone"), ids.FOLLOWUP_MET_PHONE, c.value),
+            ),
+            buttons(
+                button(
+                    t(locale, "followups.answers.remind_next_week"), ids.FOLLOWUP_REMIND_NEXT_WEEK, c.value
+                ),
+                button(t(locale, "followups.answers.end"), ids.FOLLOWUP_END, c.value, "danger"),
+            ),
+        ],
+    )
+
+
+def _dormant_check(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.dormant_check.text", partner=_who(c.partner_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(t(locale, "followups.answers.continue"), ids.FOLLOWUP_CONTINUE, c.value, "primary"),
+                button(t(locale, "followups.answers.end"), ids.FOLLOWUP_END, c.value, "danger"),
+            ),
+        ],
+    )
+
+
+def _admin_dormant(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale, "followups.admin.dormant", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id)
+    )
+    return message(text, [section(text)])
+
+
+def _end_of_term(locale: str, c: FollowupContent) -> Message:
+    assert c.term_ends_at is not None
+    text = t(
+        locale,
+        "followups.end_of_term.text",
+        partner=_who(c.partner_user_id),
+        date=slack_date(c.term_ends_at),
+    )
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(t(locale, "followups.answers.renew"), ids.FOLLOWUP_RENEW, c.value, "primary"),
+                button(t(locale, "followups.answers.close"), ids.FOLLOWUP_CLOSE, c.value),
+            ),
+        ],
+    )
+
+
+def _closing_survey(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.closing_survey.text", partner=_who(c.partner_user_id))
+    return message(
+        text, [section(text), note(t(locale, "followups.scale")), buttons(*_rating_buttons(locale, c))]
+    )
+
+
+def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.mentor_thanks.text",
+        student=_who(c.student_user_id),
+        meetings=c.meetings,
+        months=c.months,
+    )
+    return message(text, [section(text)])
+
+
+def _student_reminder(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.student_reminder.text", mentors=c.mentors)
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary"),
+                button(t(locale, "followups.answers.stop_reminders"), ids.FOLLOWUP_STOP_REMINDERS, c.value),
+            ),
+        ],
+    )
+
+
+def _request_unmatched(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.request_unmatched.text", days=c.days)
+    return message(text, [section(text)])
+
+
+def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "followups.admin.request_unmatched", student=_who(c.student_user_id), days=c.days)
+    return message(text, [section(text)])
+
+
+BUILDERS: dict[Kind, Callable[[str, FollowupContent], Message]] = {
+    Kind.FIRST_CONTACT_CHECK: _first_contact_check,
+    Kind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
+    Kind.FIRST_CONTACT_ESCALATION: _first_contact_escalation,
+    Kind.ADMIN_NO_FIRST_CONTACT: _admin_no_first_contact,
+    Kind.FIRST_MEETING_SURVEY: _first_meeting_survey,
+    Kind.MEETING_PROMPT: _meeting_prompt,
+    Kind.DORMANT_CHECK: _dormant_check,
+    Kind.ADMIN_DORMANT: _admin_dormant,
+    Kind.END_OF_TERM: _end_of_term,
+    Kind.CLOSING_SURVEY: _closing_survey,
+    Kind.MENTOR_THANKS: _mentor_thanks,
+    Kind.STUDENT_REMINDER: _student_reminder,
+    Kind.REQUEST_UNMATCHED: _request_unmatched,
+    Kind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
+    Kind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
+}
+
+
+def followup_message(locale: str, content: FollowupContent) -> Message:
+    """The message of one follow-up, in the recipient's language."""
+    return BUILDERS[content.kind](locale, content)
+
+
+def answered(locale: str, shown: Message, answer: str) -> Message:
+    """The follow-up as it was, its buttons replaced by what the person chose (and a word after it)."""
+    blocks = [block for block in Block.parse_all(shown.blocks) if block.type != "actions"]
+    chosen = t(locale, "followups.chosen", choice=t(locale, f"followups.answers.{answer}"))
+    blocks.append(note(chosen))
+    after = f"followups.after.{answer}"
+    if after in catalogue(locale):
+        blocks.append(section(t(locale, after)))
+    return message(f"{shown.text}\n{chosen}", blocks)
+
+
+def refusal(locale: str, key: str) -> Message:
+    text = t(locale, key)
+    return message(text, [section(text)])
+
+
+def comment_modal(locale: str, followup_id: int) -> dict:
+    """The optional comment that follows a rating."""
+    return modal(
+        callback_id=ids.FOLLOWUP_COMMENT_VIEW,
+        title=t(locale, "followups.comment.title"),
+        submit=t(locale, "followups.comment.submit"),
+        close=t(locale, "followups.comment.close"),
+        private_metadata=str(followup_id),
+        blocks=[
+            InputBlock(
+                block_id=ids.FOLLOWUP_COMMENT_INPUT,
+                label=PlainTextObject(text=t(locale, "followups.comment.label")),
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.FOLLOWUP_COMMENT_INPUT, multiline=True, max_length=COMMENT_MAX_LENGTH
+                ),
+            )
+        ],
+    )
+
+
+def end_modal(locale: str, followup_id: int) -> dict:
+    """ "End our mentorship" from a prompt: an optional reason, kept for the admins."""
+    return modal(
+        callback_id=ids.FOLLOWUP_END_VIEW,
+        title=t(locale, "followups.end.title"),
+        submit=t(locale, "followups.end.submit"),
+        close=t(locale, "followups.end.close"),
+        private_metadata=str(followup_id),
+        blocks=[
+            section(t(locale, "followups.end.text")),
+            InputBlock(
+                block_id=ids.FOLLOWUP_END_REASON_INPUT,
+                label=PlainTextObject(text=t(locale, "followups.end.label")),
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.FOLLOWUP_END_REASON_INPUT, multiline=True, max_length=END_REASON_MAX_LENGTH
+                ),
+            ),
+        ],
+    )
+
+
+def next_followup_blocks(locale: str, followup_id: int, kind: Kind, due_at: datetime) -> list[Block]:
+    """The Home's "next follow-up", with a snooze of a week."""
+    text = t(
+        locale,
+        "followups.home.next",
+        what=t(locale, f"followups.home.kinds.{kind.value}"),
+        date=slack_date(due_at),
+    )
+    return [
+        section(text),
+        buttons(button(t(locale, "followups.home.snooze"), ids.FOLLOWUP_SNOOZE, str(followup_id))),
+    ]

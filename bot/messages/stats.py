@@ -1,0 +1,172 @@
+"""The admins' messages of `/mentoring-stats`: the report, its usage line, the refusal, the export notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot import ids
+from bot.i18n import t
+from bot.messages.kit import Message, button, buttons, escape, message, note, section
+
+if TYPE_CHECKING:
+    from bot.stats import MonthTrend, ProgrammeStats, TopicCount
+
+NOTHING = "—"
+
+
+def decimal(locale: str, value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}".replace(".", t(locale, "stats.format.decimal_separator"))
+
+
+def percent(locale: str, value: float | None) -> str:
+    """A ratio as a whole percentage in the reader's typography, or a dash when there is nothing to divide."""
+    if value is None:
+        return NOTHING
+    return t(locale, "stats.format.percent", value=round(value * 100))
+
+
+def duration(locale: str, value: timedelta | None) -> str:
+    if value is None:
+        return NOTHING
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return t(locale, "stats.format.hours", hours=decimal(locale, hours))
+    return t(locale, "stats.format.days", days=decimal(locale, hours / 24))
+
+
+def topic_list(locale: str, topics: Sequence[TopicCount], labels: dict[str, str], empty_key: str) -> str:
+    if not topics:
+        return t(locale, empty_key)
+    return ", ".join(
+        t(
+            locale,
+            "stats.topics.item",
+            topic=escape(labels.get(item.topic, item.topic)),
+            requests=item.requests,
+        )
+        for item in topics
+    )
+
+
+def period_label(locale: str, figures: ProgrammeStats) -> str:
+    return t(locale, f"stats.period.{figures.period.value}", days=figures.term_days)
+
+
+def report(
+    locale: str, figures: ProgrammeStats, topic_labels: dict[str, str], *, chart_sent: bool
+) -> Message:
+    """The ephemeral report: five short sections, the chart's whereabouts, the definitions, Export CSV."""
+    title = t(locale, "stats.title", period=period_label(locale, figures), date=f"{figures.now:%Y-%m-%d}")
+    supply = t(
+        locale,
+        "stats.supply",
+        alumni=figures.alumni,
+        mentors=figures.mentors,
+        rate=percent(locale, figures.volunteer_rate),
+        benchmark=percent(locale, figures.volunteer_rate_benchmark),
+        engaged=percent(locale, figures.volunteer_rate_engaged),
+        paused=figures.paused_mentors,
+        free_places=figures.free_places,
+    )
+    demand = t(
+        locale,
+        "stats.demand",
+        students=figures.students,
+        never_asked=figures.students_never_asked,
+        requests=figures.requests,
+        open=figures.open_requests,
+        waiting=figures.waiting_requests,
+        matches=figures.matches,
+        median=duration(locale, figures.median_time_to_match),
+        declined=figures.offers_declined,
+        expired=figures.offers_expired,
+    )
+    follow_through = t(
+        locale,
+        "stats.follow_through",
+        first_contact_rate=percent(locale, figures.first_contact_rate),
+        first_contacts=figures.first_contacts_within_7_days,
+        started=figures.mentorships_due_first_contact,
+        survey_rate=percent(locale, figures.survey_response_rate),
+        answered=figures.surveys_answered,
+        sent=figures.surveys_sent,
+        rating=decimal(locale, figures.average_rating) if figures.average_rating is not None else NOTHING,
+        not_met_yet=figures.not_met_yet,
+        met_rate=percent(locale, figures.met_recently_rate),
+        met=figures.active_pairs_met_recently,
+        active=figures.active_pairs,
+        dormant=figures.dormant_pairs,
+        ended=figures.ended,
+        by_student=figures.ended_by_student,
+        by_mentor=figures.ended_by_mentor,
+        by_programme=figures.ended_by_programme,
+    )
+    topics = t(
+        locale,
+        "stats.topics.section",
+        top=topic_list(locale, figures.top_topics, topic_labels, "stats.topics.no_requests"),
+        unmet=topic_list(locale, figures.unmet_topics, topic_labels, "stats.topics.all_met"),
+    )
+    delivery = t(
+        locale,
+        "stats.delivery",
+        failed=figures.followups_failed,
+        held=figures.followups_held,
+        inactive=figures.inactive_members,
+    )
+    return message(
+        title,
+        [
+            section(title),
+            section(supply),
+            section(demand),
+            section(follow_through),
+            section(topics),
+            section(delivery),
+            note(t(locale, "stats.chart_sent" if chart_sent else "stats.chart_failed")),
+            note(t(locale, "stats.definitions")),
+            buttons(button(t(locale, "stats.export_button"), ids.EXPORT_STATS_CSV, "csv")),
+        ],
+    )
+
+
+def usage(locale: str, text: str) -> Message:
+    body = t(locale, "stats.usage", text=escape(text[:100]))
+    return message(body, [section(body)])
+
+
+def admins_only(locale: str) -> Message:
+    body = t(locale, "common.admins_only")
+    return message(body, [section(body)])
+
+
+def export_sent(locale: str) -> Message:
+    body = t(locale, "stats.export_sent")
+    return message(body, [section(body)])
+
+
+def export_failed(locale: str) -> Message:
+    body = t(locale, "stats.export_failed")
+    return message(body, [section(body)])
+
+
+def chart_title(locale: str) -> str:
+    return t(locale, "stats.chart.title")
+
+
+def chart_alt_text(locale: str, trend: Sequence[MonthTrend]) -> str:
+    """What the picture shows, in words, for screen readers: the totals over the months drawn."""
+    return t(
+        locale,
+        "stats.chart.alt_text",
+        months=len(trend),
+        matches=sum(month.matches for month in trend),
+        first_contacts=sum(month.first_contacts for month in trend),
+        meetings=sum(month.meetings for month in trend),
+    )
+
+
+def export_comment(locale: str) -> str:
+    return t(locale, "stats.export_comment")

@@ -1,0 +1,121 @@
+"""The person's standing in the programme, for `/mentor status` and the App Home."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from slack_sdk.models.blocks import Block, DividerBlock, MarkdownTextObject, SectionBlock
+
+from bot import ids
+from bot.i18n import t
+from bot.messages.kit import Message, button, escape, mention, message, section
+from storage.models import Role
+
+if TYPE_CHECKING:
+    from bot.status import CurrentMentorship, MentorAvailability, OpenRequest, PersonStatus
+
+# A mentor takes at most five mentees; the cap only guards the message against Slack's 50 blocks.
+MAX_MENTORSHIPS_SHOWN = 20
+MAX_OFFERS_SHOWN = 10
+
+
+def slack_date(moment: datetime) -> str:
+    """A date Slack renders in the reader's own time zone and language, with an ISO date as fallback."""
+    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{moment.date().isoformat()}>"
+
+
+def status_blocks(locale: str, status: PersonStatus) -> list[Block]:
+    """The blocks of a `bot.status.PersonStatus`, shared by the status message and the Home tab."""
+    blocks: list[Block] = [section(t(locale, "status.title")), section(_role_line(locale, status.role))]
+    if status.role is Role.ALUMNUS:
+        blocks.append(section(_mentor_profile_text(locale, status.mentor)))
+        if status.pending_offers:
+            lines = [t(locale, "status.offers_title")] + [
+                t(
+                    locale,
+                    "status.offer_line",
+                    student=mention(offer.student_user_id),
+                    date=slack_date(offer.offered_at),
+                )
+                for offer in status.pending_offers[:MAX_OFFERS_SHOWN]
+            ]
+            blocks.append(section("\n".join(lines)))
+    if status.open_request is not None:
+        blocks.append(section(_open_request_text(locale, status.open_request)))
+    elif status.role is Role.STUDENT and not status.mentorships:
+        blocks.append(section(t(locale, "status.no_request")))
+
+    blocks.append(DividerBlock())
+    blocks.append(section(t(locale, "status.mentorships_title")))
+    if not status.mentorships:
+        blocks.append(section(t(locale, "status.no_mentorship")))
+    for mentorship in status.mentorships[:MAX_MENTORSHIPS_SHOWN]:
+        blocks.append(_mentorship_section(locale, mentorship))
+    return blocks
+
+
+def status_message(locale: str, status: PersonStatus) -> Message:
+    return message(t(locale, "status.title_plain"), status_blocks(locale, status))
+
+
+def _role_line(locale: str, role: Role | None) -> str:
+    return t(locale, f"status.role_{role.value}") if role is not None else t(locale, "role.question")
+
+
+def _mentor_profile_text(locale: str, mentor: MentorAvailability | None) -> str:
+    if mentor is None:
+        return t(locale, "status.not_mentor")
+    if mentor.paused:
+        availability = t(locale, "status.mentor_paused")
+    elif mentor.load >= mentor.capacity:
+        availability = t(locale, "status.mentor_full")
+    else:
+        availability = t(locale, "status.mentor_available")
+    topics = ", ".join(mentor.topics) or "—"
+    profile = t(locale, "status.mentor_profile", topics=topics, load=mentor.load, capacity=mentor.capacity)
+    return f"{profile}\n{availability}"
+
+
+def _open_request_text(locale: str, request: OpenRequest) -> str:
+    opened = t(
+        locale,
+        "status.request_open",
+        topics=", ".join(request.topics) or "—",
+        date=slack_date(request.created_at),
+    )
+    if request.pending_offers:
+        progress = t(locale, "status.request_offered", count=request.pending_offers)
+    else:
+        progress = t(locale, "status.request_waiting")
+    return f"{opened}\n{progress}"
+
+
+def _mentorship_section(locale: str, mentorship: CurrentMentorship) -> SectionBlock:
+    name = (
+        mention(mentorship.other_user_id)
+        if mentorship.other_user_id
+        else escape(t(locale, "status.someone_left"))
+    )
+    since = slack_date(mentorship.started_at)
+    lines = [
+        t(
+            locale,
+            "status.with_mentee" if mentorship.is_mentor else "status.with_mentor",
+            name=name,
+            date=since,
+        )
+    ]
+    if mentorship.first_contact_at is not None:
+        lines.append(t(locale, "status.first_contact_made", date=slack_date(mentorship.first_contact_at)))
+    elif mentorship.is_mentor:
+        lines.append(t(locale, "status.first_contact_pending_mentor"))
+    else:
+        lines.append(t(locale, "status.first_contact_pending_student"))
+    if mentorship.dormant:
+        lines.append(t(locale, "status.dormant"))
+    return SectionBlock(
+        block_id=f"mentorship_{mentorship.mentorship_id}",
+        text=MarkdownTextObject(text="\n".join(lines)),
+        accessory=button(t(locale, "status.end_button"), ids.END_MENTORSHIP, str(mentorship.mentorship_id)),
+    )

@@ -1,0 +1,201 @@
+"""A student asks for a mentor: the request modal, its checks, the request itself, and cancelling it.
+
+The checks of a submission are pure and read only the submitted view (the modal carries the student's
+language in its metadata), so they run inside Slack's 3-second ack and can answer with field errors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot import ids
+from bot.config import SUPPORTED_LOCALES
+from bot.context import BotContext
+from bot.matching import Reply, locale_of, named_topics, offer_request, update_offer_dms, withdrawn_offer_dms
+from bot.members import Person, identify
+from bot.messages import requests as request_messages
+from bot.messages.kit import Message
+from bot.messages.offers import OfferOutcome
+from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
+from storage.models import Member, MentoringRequest, Role
+from storage.queries.matching import search_available_mentors, withdraw_pending_offers
+from storage.queries.members import find_member
+from storage.queries.requests import (
+    cancel_open_request,
+    create_request,
+    open_request_of,
+    record_charter_acceptance,
+)
+
+
+@dataclass(frozen=True)
+class RequestForm:
+    """What a student submitted in the request modal, as read from the view's state."""
+
+    locale: str
+    charter_version: int
+    topics: list[str]
+    message: str
+    language: str | None
+    preferred_mentor_id: int | None
+    charter_accepted: bool
+
+    def errors(self) -> dict[str, str]:
+        """Field errors by block id, in the student's language; empty when the request can go."""
+        return request_messages.request_errors(
+            self.locale,
+            no_topic=not self.topics,
+            message_length=len(self.message),
+            no_language=self.language is None,
+            no_charter=not self.charter_accepted,
+        )
+
+
+def read_request_form(view: dict, default_locale: str = "fr") -> RequestForm:
+    """The submission of a request modal, tolerant of missing fields (a forged payload has holes)."""
+    values = (view.get("state") or {}).get("values") or {}
+    form = request_messages
+
+    def entry(block_id: str, action_id: str) -> dict:
+        return (values.get(block_id) or {}).get(action_id) or {}
+
+    def chosen(block_id: str, action_id: str) -> str | None:
+        option = entry(block_id, action_id).get("selected_option")
+        return option.get("value") if option else None
+
+    def ticked(block_id: str, action_id: str) -> list[str]:
+        return [option.get("value") for option in entry(block_id, action_id).get("selected_options") or []]
+
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    charter_version = metadata.get("charter_version")
+    language = chosen(form.LANGUAGE_BLOCK, form.LANGUAGE_INPUT)
+    preferred = chosen(form.MENTOR_BLOCK, ids.PREFERRED_MENTOR_SELECT) or ""
+    return RequestForm(
+        locale=metadata["locale"] if metadata.get("locale") in SUPPORTED_LOCALES else default_locale,
+        charter_version=charter_version if isinstance(charter_version, int) else 0,
+        topics=ticked(form.TOPICS_BLOCK, form.TOPICS_INPUT),
+        message=(entry(form.MESSAGE_BLOCK, form.MESSAGE_INPUT).get("value") or "").strip(),
+        language=language if language in SUPPORTED_LOCALES else None,
+        preferred_mentor_id=int(preferred) if preferred.isdigit() else None,
+        charter_accepted=form.CHARTER_ACCEPTED in ticked(form.CHARTER_BLOCK, form.CHARTER_INPUT),
+    )
+
+
+def start_request(bot: BotContext, person: Person, trigger_id: str) -> Message | None:
+    """Open the request modal for a student; or say why not (not a student, a request already open)."""
+    if person.role is not Role.STUDENT:
+        return request_messages.only_students(person.locale)
+    with bot.sessions.begin() as session:
+        open_request = open_request_of(session, person.member_id)
+        if open_request is not None:
+            return _open_request_message(session, person.locale, open_request)
+        settings = programme_settings(session, person.team_id)
+        charter = charter_in_force(session, person.team_id)
+        view = request_messages.request_modal(
+            person.locale,
+            topics_of(settings),
+            charter_text(charter, person.locale),
+            charter.version,
+            default_language=person.locale,
+        )
+    bot.client.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def _open_request_message(session: Session, locale: str, request: MentoringRequest) -> Message:
+    settings = programme_settings(session, request.team_id)
+    topics = named_topics(topics_of(settings), [item.topic for item in request.topics])
+    return request_messages.open_request_exists(locale, request.id, topics, request.message)
+
+
+def suggest_mentors(bot: BotContext, team_id: str, user_id: str, typed: str) -> list[dict]:
+    """Options for the "specific mentor" search box: available mentors matching what the student typed.
+
+    Runs inside the ack of Slack's options request: one query, no call to Slack.
+    """
+    with bot.sessions.begin() as session:
+        student = find_member(session, team_id, user_id)
+        mentors = search_available_mentors(session, team_id=team_id, student_user_id=user_id, typed=typed)
+        return request_messages.mentor_options(locale_of(bot, student), mentors)
+
+
+def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message | None:
+    """Create the request the student submitted, offer it, and return what to DM the student.
+
+    The ack already refused an invalid form; it is checked again here because the background work runs
+    whatever the ack answered. None when there is nothing to say (an invalid form, already answered).
+    """
+    form = read_request_form(view, bot.config.default_locale)
+    if form.errors():
+        return None
+    person = identify(bot, team_id, user_id)
+    if person.role is not Role.STUDENT:
+        return request_messages.only_students(person.locale)
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        # Never trust option values: topics must be the school's, the mentor a member of this school,
+        # the charter a version that exists.
+        known_topics = {topic.key for topic in topics_of(programme_settings(session, team_id))}
+        topics = [topic for topic in form.topics if topic in known_topics]
+        if not topics:
+            return None
+        preferred = form.preferred_mentor_id
+        if preferred is not None and _team_member(session, preferred, team_id) is None:
+            preferred = None
+        charter_version = charter_in_force(session, team_id).version  # the newest, unless the form's exists
+        if 1 <= form.charter_version <= charter_version:
+            charter_version = form.charter_version
+        request = create_request(
+            session,
+            team_id=team_id,
+            student_id=person.member_id,
+            topics=topics,
+            message=form.message,
+            language=form.language or person.locale,
+            preferred_mentor_id=preferred,
+            charter_version=charter_version,
+            now=now,
+        )
+        if request is None:
+            existing = open_request_of(session, person.member_id)
+            assert existing is not None
+            return _open_request_message(session, person.locale, existing)
+        record_charter_acceptance(
+            session,
+            team_id=team_id,
+            member_id=person.member_id,
+            version=request.charter_version,
+            accepted_as="mentee",
+            now=now,
+        )
+        request_id = request.id
+    offered_to = offer_request(bot, request_id)
+    if not offered_to:
+        return request_messages.request_waiting(person.locale)
+    return request_messages.request_sent(
+        person.locale, len(offered_to), to_named_mentor=offered_to == [preferred]
+    )
+
+
+def _team_member(session: Session, member_id: int, team_id: str) -> Member | None:
+    member = session.get(Member, member_id)
+    return member if member is not None and member.team_id == team_id else None
+
+
+def cancel_request(bot: BotContext, person: Person, request_id: int) -> Reply:
+    """The student cancels their open request: pending offers are withdrawn and their DMs say so."""
+    now = bot.clock.now()
+    with bot.sessions.begin() as session:
+        if not cancel_open_request(session, request_id, person.member_id, now):
+            return Reply(request_messages.request_already_closed(person.locale))
+        withdrawn = withdrawn_offer_dms(bot, session, withdraw_pending_offers(session, request_id, now))
+    update_offer_dms(bot, withdrawn, OfferOutcome.WITHDRAWN)
+    return Reply(request_messages.request_cancelled(person.locale), replace_original=True)

@@ -1,0 +1,292 @@
+"""The admins' report: how the mentoring programme is doing, in figures the database computes.
+
+What each figure means (the report's footnote says the same in short):
+
+- Stock figures are as of now: alumni, students, volunteer mentors, paused mentors, free places (spare
+  capacity of mentors who are not paused and still in the workspace), open requests and those *waiting*
+  (open with no offer pending), active and dormant pairs, follow-ups held, inactive members.
+- Flow figures count what happened in the period (`30d`, `90d` — the default —, `term`: the last
+  `mentorship_term_days`, `all`): requests made, matches and the median time from request to match,
+  offers declined or expired (among offers made), first contacts, surveys, mentorships ended,
+  follow-ups failed (due in the period), requested topics.
+- Volunteer rate = volunteer mentors / alumni (seed benchmark 25%, up to 30% in the most engaged schools).
+- First contact within 7 days = mentorships started in the period, at least 7 days ago, whose first
+  contact came at most 7 days after the match / those mentorships.
+- Survey response rate = first-meeting surveys sent in the period that their recipient answered /
+  first-meeting surveys sent in the period; the average rating is over ratings given in the period.
+- Met in the last 30 days = active pairs with a meeting in the last 30 days / active pairs.
+- Held follow-ups are due (their time has come) but not sent yet: quiet hours or Slack retries.
+- Unmet demand = topics of requests made in the period that no available mentor offers right now.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot import charts
+from bot.context import BotContext
+from bot.members import Person
+from bot.messages import stats as stats_messages
+from bot.messages.kit import Message
+from bot.programme import programme_settings, topics_of
+from storage.queries import stats as queries
+
+logger = logging.getLogger(__name__)
+
+FIRST_CONTACT_WITHIN = timedelta(days=7)
+MET_RECENTLY = timedelta(days=30)
+TREND_MONTHS = 12
+TOP_TOPICS = 5
+VOLUNTEER_RATE_BENCHMARK = 0.25
+VOLUNTEER_RATE_ENGAGED = 0.30
+
+
+class Period(enum.StrEnum):
+    LAST_30_DAYS = "30d"
+    LAST_90_DAYS = "90d"
+    TERM = "term"
+    ALL = "all"
+
+
+DEFAULT_PERIOD = Period.LAST_90_DAYS
+# What admins may type after /mentoring-stats, in either language.
+PERIOD_WORDS = {
+    "": DEFAULT_PERIOD,
+    "30d": Period.LAST_30_DAYS,
+    "30j": Period.LAST_30_DAYS,
+    "90d": Period.LAST_90_DAYS,
+    "90j": Period.LAST_90_DAYS,
+    "term": Period.TERM,
+    "terme": Period.TERM,
+    "all": Period.ALL,
+    "tout": Period.ALL,
+}
+
+
+def parse_period(text: str) -> Period | None:
+    """The period an admin asked for, or None when the text is not one we know."""
+    return PERIOD_WORDS.get(text.strip().lower())
+
+
+def period_start(period: Period, now: datetime, term_days: int) -> datetime | None:
+    """The first moment the period covers, or None for the whole history."""
+    days = {Period.LAST_30_DAYS: 30, Period.LAST_90_DAYS: 90, Period.TERM: term_days}.get(period)
+    return now - timedelta(days=days) if days is not None else None
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic: str
+    requests: int
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    month: str  # 'YYYY-MM'
+    matches: int
+    first_contacts: int
+    meetings: int
+
+
+@dataclass(frozen=True)
+class ProgrammeStats:
+    """Every figure of the report, for one workspace, one period, at one moment."""
+
+    volunteer_rate_benchmark: ClassVar[float] = VOLUNTEER_RATE_BENCHMARK
+    volunteer_rate_engaged: ClassVar[float] = VOLUNTEER_RATE_ENGAGED
+    period: Period
+    since: datetime | None
+    now: datetime
+    term_days: int
+    # supply (now)
+    alumni: int
+    mentors: int
+    paused_mentors: int
+    free_places: int
+    # demand
+    students: int
+    students_never_asked: int
+    requests: int
+    open_requests: int
+    waiting_requests: int
+    matches: int
+    median_time_to_match: timedelta | None
+    offers_declined: int
+    offers_expired: int
+    # follow-through
+    mentorships_due_first_contact: int
+    first_contacts_within_7_days: int
+    surveys_sent: int
+    surveys_answered: int
+    average_rating: float | None
+    not_met_yet: int
+    active_pairs: int
+    active_pairs_met_recently: int
+    dormant_pairs: int
+    ended: int
+    ended_by_student: int
+    ended_by_mentor: int
+    ended_by_programme: int
+    # topics
+    top_topics: tuple[TopicCount, ...]
+    unmet_topics: tuple[TopicCount, ...]
+    # delivery
+    followups_failed: int
+    followups_held: int
+    inactive_members: int
+    # chart
+    trend: tuple[MonthTrend, ...]
+
+    @property
+    def volunteer_rate(self) -> float | None:
+        return ratio(self.mentors, self.alumni)
+
+    @property
+    def first_contact_rate(self) -> float | None:
+        return ratio(self.first_contacts_within_7_days, self.mentorships_due_first_contact)
+
+    @property
+    def survey_response_rate(self) -> float | None:
+        return ratio(self.surveys_answered, self.surveys_sent)
+
+    @property
+    def met_recently_rate(self) -> float | None:
+        return ratio(self.active_pairs_met_recently, self.active_pairs)
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def trend_months(now: datetime, months: int = TREND_MONTHS) -> list[str]:
+    """The last `months` calendar months (UTC) up to and including the current one, oldest first."""
+    year, month = now.year, now.month
+    labels = []
+    for _ in range(months):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return labels[::-1]
+
+
+def programme_stats(session: Session, team_id: str, period: Period, now: datetime) -> ProgrammeStats:
+    """Every figure of the report, each one an aggregate query (a dozen or so, each on an index)."""
+    settings = programme_settings(session, team_id)
+    since = period_start(period, now, settings.mentorship_term_days)
+    members = queries.member_counts(session, team_id)
+    mentors = queries.mentor_counts(session, team_id)
+    requests = queries.request_counts(session, team_id, since)
+    matches, median = queries.matched_requests(session, team_id, since)
+    offers = queries.offer_counts(session, team_id, since)
+    first_contacts = queries.first_contact_counts(session, team_id, since, now, FIRST_CONTACT_WITHIN)
+    surveys = queries.survey_counts(session, team_id, since)
+    pairs = queries.pair_counts(session, team_id, now - MET_RECENTLY)
+    ended = queries.ended_counts(session, team_id, since)
+    delivery = queries.delivery_counts(session, team_id, since, now)
+    months = trend_months(now)
+    first_month = datetime.strptime(months[0] + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
+    monthly = queries.monthly_counts(session, team_id, first_month)
+    return ProgrammeStats(
+        period=period,
+        since=since,
+        now=now,
+        term_days=settings.mentorship_term_days,
+        alumni=members.alumni,
+        mentors=mentors.mentors,
+        paused_mentors=mentors.paused,
+        free_places=mentors.free_places,
+        students=members.students,
+        students_never_asked=requests.students_never_asked,
+        requests=requests.requests,
+        open_requests=requests.open,
+        waiting_requests=requests.waiting,
+        matches=matches,
+        median_time_to_match=median,
+        offers_declined=offers.declined,
+        offers_expired=offers.expired,
+        mentorships_due_first_contact=first_contacts.started,
+        first_contacts_within_7_days=first_contacts.within,
+        surveys_sent=surveys.sent,
+        surveys_answered=surveys.answered,
+        average_rating=surveys.average_rating,
+        not_met_yet=surveys.not_met_yet,
+        active_pairs=pairs.active,
+        active_pairs_met_recently=pairs.active_met_recently,
+        dormant_pairs=pairs.dormant,
+        ended=ended.total,
+        ended_by_student=ended.by_student,
+        ended_by_mentor=ended.by_mentor,
+        ended_by_programme=ended.by_programme,
+        top_topics=tuple(
+            TopicCount(topic, count)
+            for topic, count in queries.requested_topics(session, team_id, since, limit=TOP_TOPICS)
+        ),
+        unmet_topics=tuple(
+            TopicCount(topic, count)
+            for topic, count in queries.requested_topics(
+                session, team_id, since, unmet_only=True, limit=TOP_TOPICS
+            )
+        ),
+        followups_failed=delivery.failed,
+        followups_held=delivery.held,
+        inactive_members=members.inactive,
+        trend=tuple(
+            MonthTrend(
+                month=month,
+                matches=monthly["matches"].get(month, 0),
+                first_contacts=monthly["first_contacts"].get(month, 0),
+                meetings=monthly["meetings"].get(month, 0),
+            )
+            for month in months
+        ),
+    )
+
+
+def refuse_non_admin(person: Person, what: str) -> Message:
+    """The polite refusal every non-admin gets, whatever they tried; logged, revealing nothing."""
+    logger.warning("refused %s to a non-admin member %s of %s", what, person.user_id, person.team_id)
+    return stats_messages.admins_only(person.locale)
+
+
+def report_stats(bot: BotContext, person: Person, text: str) -> Message:
+    """`/mentoring-stats [period]` for an admin: the report, with its trend chart sent to their DM.
+
+    The chart is uploaded first so that the report can say whether it arrived; a failed upload (a
+    missing `files:write` scope, Slack trouble) costs the picture, never the figures.
+    """
+    if not person.is_admin:
+        return refuse_non_admin(person, "the stats report")
+    period = parse_period(text)
+    if period is None:
+        return stats_messages.usage(person.locale, text)
+    with bot.sessions.begin() as session:
+        figures = programme_stats(session, person.team_id, period, bot.clock.now())
+        topic_labels = {
+            topic.key: topic.label(person.locale)
+            for topic in topics_of(programme_settings(session, person.team_id))
+        }
+    chart_sent = _send_trend_chart(bot, person, figures)
+    return stats_messages.report(person.locale, figures, topic_labels, chart_sent=chart_sent)
+
+
+def _send_trend_chart(bot: BotContext, person: Person, figures: ProgrammeStats) -> bool:
+    png = charts.trend_chart_png(figures.trend, person.locale)
+    try:
+        channel = bot.client.conversations_open(users=person.user_id)["channel"]["id"]
+        bot.client.files_upload_v2(
+            channel=channel,
+            file=png,
+            filename=f"mentoring-trend-{figures.now:%Y-%m-%d}.png",
+            title=stats_messages.chart_title(person.locale),
+            alt_txt=stats_messages.chart_alt_text(person.locale, figures.trend),
+        )
+    except SlackApiError as error:
+        logger.warning("could not upload the trend chart: %s", error.response.get("error"))
+        return False
+    return True

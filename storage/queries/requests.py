@@ -1,0 +1,114 @@
+"""Students' requests for a mentor: creating, finding and cancelling them, and the charter they accept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    CharterAcceptance,
+    MentoringRequest,
+    Offer,
+    OfferStatus,
+    RequestStatus,
+    RequestTopic,
+)
+
+
+def open_request_of(session: Session, student_id: int) -> MentoringRequest | None:
+    """The student's open request, if any (there is at most one: a partial unique index says so)."""
+    return session.scalar(
+        select(MentoringRequest).where(
+            MentoringRequest.student_id == student_id, MentoringRequest.status == RequestStatus.OPEN
+        )
+    )
+
+
+def create_request(
+    session: Session,
+    *,
+    team_id: str,
+    student_id: int,
+    topics: Sequence[str],
+    message: str,
+    language: str,
+    preferred_mentor_id: int | None,
+    charter_version: int,
+    now: datetime,
+) -> MentoringRequest | None:
+    """A new open request, or None when the student already has one.
+
+    Two submissions can race (a double click, two modals); the partial unique index on open requests
+    lets exactly one in, and the savepoint keeps the caller's transaction usable for the loser.
+    """
+    request = MentoringRequest(
+        team_id=team_id,
+        student_id=student_id,
+        message=message,
+        language=language,
+        preferred_mentor_id=preferred_mentor_id,
+        status=RequestStatus.OPEN,
+        charter_version=charter_version,
+        created_at=now,
+        topics=[RequestTopic(topic=topic) for topic in dict.fromkeys(topics)],
+    )
+    try:
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+    except IntegrityError:
+        return None
+    return request
+
+
+def record_charter_acceptance(
+    session: Session, *, team_id: str, member_id: int, version: int, accepted_as: str, now: datetime
+) -> None:
+    """Note that the member accepted this charter version; accepting it again changes nothing."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(CharterAcceptance)
+        .values(
+            team_id=team_id, member_id=member_id, version=version, accepted_as=accepted_as, accepted_at=now
+        )
+        .on_conflict_do_nothing(index_elements=["member_id", "version", "accepted_as"])
+    )
+
+
+def cancel_open_request(session: Session, request_id: int, student_id: int, now: datetime) -> bool:
+    """Cancel the request if it is this student's and still open; False when it was not (any more)."""
+    result = session.execute(
+        update(MentoringRequest)
+        .where(
+            MentoringRequest.id == request_id,
+            MentoringRequest.student_id == student_id,
+            MentoringRequest.status == RequestStatus.OPEN,
+        )
+        .values(status=RequestStatus.CANCELLED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def waiting_request_ids(session: Session, team_id: str) -> list[int]:
+    """Open requests of the team that no mentor is currently looking at (no pending offer), oldest first."""
+    pending_offer = exists().where(
+        Offer.request_id == MentoringRequest.id, Offer.status == OfferStatus.PENDING
+    )
+    return list(
+        session.scalars(
+            select(MentoringRequest.id)
+            .where(
+                MentoringRequest.team_id == team_id,
+                MentoringRequest.status == RequestStatus.OPEN,
+                ~pending_offer,
+            )
+            .order_by(MentoringRequest.created_at, MentoringRequest.id)
+        )
+    )

@@ -1,0 +1,542 @@
+"""The programme's figures, computed by the database: counts, sums and a median, never rows in Python.
+
+Every query is filtered by `team_id` first and, for flow figures, by `since` (None means "since the
+start"). They are written once for SQLite and PostgreSQL; the three places where the two dialects
+differ (seconds since the epoch, the month of a timestamp, joining strings) are small SQL constructs
+compiled per dialect below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, String, and_, case, exists, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from storage.models import Followup as FollowupRow
+from storage.models import (
+    FollowupState,
+    Meeting,
+    Member,
+    MentoringRequest,
+    MentorProfile,
+    MentorshipStatus,
+    MentorTopic,
+    Offer,
+    OfferStatus,
+    RequestStatus,
+    RequestTopic,
+    Role,
+    SurveyAnswer,
+)
+from storage.models import Mentorship as MentorshipRow
+
+FIRST_MEETING_SURVEY = "first_meeting"  # SurveyAnswer.survey
+# The kind of the follow-up that asks it (bot.messages.followups.Kind.FIRST_MEETING_SURVEY; a test checks).
+FIRST_MEETING_SURVEY_KIND = "first_meeting_survey"
+CLOSING_SURVEY = "closing"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Dialect differences
+
+
+class epoch_seconds(FunctionElement[float]):
+    """Seconds since 1970 of a UTC timestamp column, as a float, on both databases."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    # Timestamps are stored as UTC text ('2026-09-07 08:00:00.000000'), which julianday() reads.
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+@compiles(epoch_seconds)
+def _epoch_seconds_default(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+class year_month(FunctionElement[str]):
+    """'YYYY-MM' of a UTC timestamp column, in UTC whatever the session's time zone."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(year_month, "sqlite")
+def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(year_month)
+def _year_month_default(element: year_month, compiler: Any, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
+
+
+class joined_strings(FunctionElement[str]):
+    """An aggregate joining the group's strings with ';' (order not guaranteed)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(joined_strings, "sqlite")
+def _joined_strings_sqlite(element: joined_strings, compiler: Any, **kw: Any) -> str:
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ';')"
+
+
+@compiles(joined_strings)
+def _joined_strings_default(element: joined_strings, compiler: Any, **kw: Any) -> str:
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ';')"
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _since(column: Any, since: datetime | None) -> ColumnElement[bool]:
+    return column >= since if since is not None else literal(True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Supply
+
+
+@dataclass(frozen=True)
+class MemberCounts:
+    alumni: int
+    students: int
+    inactive: int
+
+
+def member_counts(session: Session, team_id: str) -> MemberCounts:
+    """Alumni and students (index-only on `ix_members_team_role`), and members Slack told us are gone."""
+    by_role = dict(
+        session.execute(
+            select(Member.role, func.count()).where(Member.team_id == team_id).group_by(Member.role)
+        ).all()
+    )
+    inactive = session.scalar(
+        select(func.count()).where(Member.team_id == team_id, Member.inactive_since.is_not(None))
+    )
+    return MemberCounts(
+        alumni=by_role.get(Role.ALUMNUS, 0), students=by_role.get(Role.STUDENT, 0), inactive=inactive or 0
+    )
+
+
+@dataclass(frozen=True)
+class MentorCounts:
+    mentors: int
+    paused: int
+    free_places: int
+
+
+def _available_mentor() -> ColumnElement[bool]:
+    return and_(
+        MentorProfile.paused.is_(False),
+        MentorProfile.active_mentee_count < MentorProfile.capacity,
+        Member.inactive_since.is_(None),
+    )
+
+
+def mentor_counts(session: Session, team_id: str) -> MentorCounts:
+    """Volunteer mentors, paused ones, and free places: spare capacity of mentors who can take a mentee."""
+    spare = MentorProfile.capacity - MentorProfile.active_mentee_count
+    row = session.execute(
+        select(
+            func.count(),
+            _count_if(MentorProfile.paused.is_(True)),
+            func.coalesce(func.sum(case((_available_mentor(), spare), else_=0)), 0),
+        )
+        .select_from(MentorProfile)
+        .join(Member, Member.id == MentorProfile.member_id)
+        .where(MentorProfile.team_id == team_id)
+    ).one()
+    return MentorCounts(mentors=row[0], paused=int(row[1]), free_places=int(row[2]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Demand
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+    requests: int  # made in the period
+    students_never_asked: int  # students (now) with no request ever
+    open: int  # open now
+    waiting: int  # open now with no offer pending: no mentor available for them yet
+
+
+def request_counts(session: Session, team_id: str, since: datetime | None) -> RequestCounts:
+    made = session.scalar(
+        select(func.count())
+        .select_from(MentoringRequest)
+        .where(MentoringRequest.team_id == team_id, _since(MentoringRequest.created_at, since))
+    )
+    # Students minus the students who asked: a join on the members' primary key. (A NOT EXISTS per
+    # student has no index on `mentoring_requests.student_id` to use and went quadratic on SQLite.)
+    students = session.scalar(
+        select(func.count()).where(Member.team_id == team_id, Member.role == Role.STUDENT)
+    )
+    asked = session.scalar(
+        select(func.count(func.distinct(MentoringRequest.student_id)))
+        .join(Member, Member.id == MentoringRequest.student_id)
+        .where(MentoringRequest.team_id == team_id, Member.role == Role.STUDENT)
+    )
+    pending_offer = exists().where(
+        Offer.request_id == MentoringRequest.id, Offer.status == OfferStatus.PENDING
+    )
+    open_row = session.execute(
+        select(func.count(), _count_if(~pending_offer))
+        .select_from(MentoringRequest)
+        .where(MentoringRequest.team_id == team_id, MentoringRequest.status == RequestStatus.OPEN)
+    ).one()
+    return RequestCounts(
+        requests=made or 0,
+        students_never_asked=(students or 0) - (asked or 0),
+        open=open_row[0],
+        waiting=int(open_row[1]),
+    )
+
+
+def matched_requests(session: Session, team_id: str, since: datetime | None) -> tuple[int, timedelta | None]:
+    """Requests matched in the period, and the median time from request to match.
+
+    The median is read in SQL: count, then ORDER BY the durations and OFFSET to the middle one (or the
+    middle two, averaged), so no more than two durations leave the database.
+    """
+    where = (
+        MentoringRequest.team_id == team_id,
+        MentoringRequest.matched_at.is_not(None),
+        _since(MentoringRequest.matched_at, since),
+    )
+    count = session.scalar(select(func.count()).select_from(MentoringRequest).where(*where)) or 0
+    if count == 0:
+        return 0, None
+    seconds = epoch_seconds(MentoringRequest.matched_at) - epoch_seconds(MentoringRequest.created_at)
+    middle = session.scalars(
+        select(seconds).where(*where).order_by(seconds).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return count, timedelta(seconds=round(sum(middle) / len(middle)))
+
+
+@dataclass(frozen=True)
+class OfferCounts:
+    declined: int
+    expired: int
+
+
+def offer_counts(session: Session, team_id: str, since: datetime | None) -> OfferCounts:
+    """Offers made in the period that mentors declined or let expire (`ix_offers_status_offered_at`)."""
+    by_status = dict(
+        session.execute(
+            select(Offer.status, func.count())
+            .where(
+                Offer.status.in_([OfferStatus.DECLINED, OfferStatus.EXPIRED]),
+                _since(Offer.offered_at, since),
+                Offer.team_id == team_id,
+            )
+            .group_by(Offer.status)
+        ).all()
+    )
+    return OfferCounts(
+        declined=by_status.get(OfferStatus.DECLINED, 0), expired=by_status.get(OfferStatus.EXPIRED, 0)
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Follow-through
+
+
+@dataclass(frozen=True)
+class FirstContactCounts:
+    started: int  # mentorships started in the period and at least `within` old
+    within: int  # of those, first contact at most `within` after the match
+
+
+def first_contact_counts(
+    session: Session, team_id: str, since: datetime | None, now: datetime, within: timedelta
+) -> FirstContactCounts:
+    delay = epoch_seconds(MentorshipRow.first_contact_at) - epoch_seconds(MentorshipRow.started_at)
+    row = session.execute(
+        select(
+            func.count(),
+            _count_if(and_(MentorshipRow.first_contact_at.is_not(None), delay <= within.total_seconds())),
+        ).where(
+            MentorshipRow.team_id == team_id,
+            _since(MentorshipRow.started_at, since),
+            MentorshipRow.started_at <= now - within,
+        )
+    ).one()
+    return FirstContactCounts(started=row[0], within=int(row[1]))
+
+
+@dataclass(frozen=True)
+class SurveyCounts:
+    sent: int  # first-meeting surveys sent in the period
+    answered: int  # of those, answered by their recipient
+    average_rating: float | None  # of the ratings given in the period
+    ratings: int
+    not_met_yet: int  # answers in the period saying "we haven't met yet"
+
+
+def survey_counts(session: Session, team_id: str, since: datetime | None) -> SurveyCounts:
+    answered = exists().where(
+        SurveyAnswer.mentorship_id == FollowupRow.mentorship_id,
+        SurveyAnswer.member_id == FollowupRow.recipient_id,
+        SurveyAnswer.survey == FIRST_MEETING_SURVEY,
+    )
+    sent_row = session.execute(
+        select(func.count(), _count_if(answered)).where(
+            FollowupRow.team_id == team_id,
+            FollowupRow.kind == FIRST_MEETING_SURVEY_KIND,
+            FollowupRow.sent_at.is_not(None),
+            _since(FollowupRow.sent_at, since),
+        )
+    ).one()
+    answer_row = session.execute(
+        select(
+            func.avg(SurveyAnswer.rating),
+            func.count(SurveyAnswer.rating),
+            _count_if(SurveyAnswer.not_met_yet.is_(True)),
+        ).where(
+            SurveyAnswer.team_id == team_id,
+            SurveyAnswer.survey == FIRST_MEETING_SURVEY,
+            _since(SurveyAnswer.answered_at, since),
+        )
+    ).one()
+    return SurveyCounts(
+        sent=sent_row[0],
+        answered=int(sent_row[1]),
+        average_rating=float(answer_row[0]) if answer_row[0] is not None else None,
+        ratings=answer_row[1],
+        not_met_yet=int(answer_row[2]),
+    )
+
+
+@dataclass(frozen=True)
+class PairCounts:
+    active: int
+    active_met_recently: int  # active pairs with a meeting since `met_since`
+    dormant: int
+
+
+def pair_counts(session: Session, team_id: str, met_since: datetime) -> PairCounts:
+    met = exists().where(Meeting.mentorship_id == MentorshipRow.id, Meeting.met_at >= met_since)
+    active = MentorshipRow.status == MentorshipStatus.ACTIVE
+    row = session.execute(
+        select(
+            _count_if(active),
+            _count_if(and_(active, met)),
+            _count_if(MentorshipRow.status == MentorshipStatus.DORMANT),
+        ).where(
+            MentorshipRow.team_id == team_id,
+            MentorshipRow.status.in_([MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT]),
+        )
+    ).one()
+    return PairCounts(active=int(row[0]), active_met_recently=int(row[1]), dormant=int(row[2]))
+
+
+@dataclass(frozen=True)
+class EndedCounts:
+    total: int
+    by_student: int
+    by_mentor: int
+    by_programme: int  # ended by no one of the pair: end of term, an admin, a departed member
+
+
+def ended_counts(session: Session, team_id: str, since: datetime | None) -> EndedCounts:
+    by_student = and_(
+        MentorshipRow.ended_by_id.is_not(None), MentorshipRow.ended_by_id == MentorshipRow.student_id
+    )
+    by_mentor = and_(
+        MentorshipRow.ended_by_id.is_not(None), MentorshipRow.ended_by_id == MentorshipRow.mentor_id
+    )
+    row = session.execute(
+        select(func.count(), _count_if(by_student), _count_if(by_mentor)).where(
+            MentorshipRow.team_id == team_id,
+            MentorshipRow.status == MentorshipStatus.ENDED,
+            _since(MentorshipRow.ended_at, since),
+        )
+    ).one()
+    total, student, mentor = row[0], int(row[1]), int(row[2])
+    return EndedCounts(
+        total=total, by_student=student, by_mentor=mentor, by_programme=total - student - mentor
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Topics
+
+
+def requested_topics(
+    session: Session, team_id: str, since: datetime | None, *, unmet_only: bool = False, limit: int = 5
+) -> list[tuple[str, int]]:
+    """The topics of requests made in the period, most requested first.
+
+    With `unmet_only`, only topics no available mentor offers right now (not paused, a free place,
+    still in the workspace): whom the school should recruit.
+    """
+    requests = func.count().label("requests")
+    query = (
+        select(RequestTopic.topic, requests)
+        .join(MentoringRequest, MentoringRequest.id == RequestTopic.request_id)
+        .where(MentoringRequest.team_id == team_id, _since(MentoringRequest.created_at, since))
+    )
+    if unmet_only:
+        offered = (
+            exists()
+            .where(
+                MentorTopic.topic == RequestTopic.topic,
+                MentorProfile.member_id == MentorTopic.member_id,
+                MentorProfile.team_id == team_id,
+                Member.id == MentorProfile.member_id,
+                _available_mentor(),
+            )
+            .correlate(RequestTopic)
+        )
+        query = query.where(~offered)
+    query = query.group_by(RequestTopic.topic).order_by(requests.desc(), RequestTopic.topic).limit(limit)
+    return [(topic, count) for topic, count in session.execute(query).all()]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Delivery
+
+
+@dataclass(frozen=True)
+class DeliveryCounts:
+    failed: int  # follow-ups due in the period that gave up after retries
+    held: int  # follow-ups whose time has come but that wait (quiet hours, Slack retries) — now
+
+
+def delivery_counts(session: Session, team_id: str, since: datetime | None, now: datetime) -> DeliveryCounts:
+    failed = session.scalar(
+        select(func.count()).where(
+            FollowupRow.state == FollowupState.FAILED,
+            _since(FollowupRow.due_at, since),
+            FollowupRow.team_id == team_id,
+        )
+    )
+    held = session.scalar(
+        select(func.count()).where(
+            FollowupRow.state.in_([FollowupState.DUE, FollowupState.CLAIMED]),
+            FollowupRow.due_at <= now,
+            FollowupRow.team_id == team_id,
+        )
+    )
+    return DeliveryCounts(failed=failed or 0, held=held or 0)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Trend
+
+
+def monthly_counts(session: Session, team_id: str, since: datetime) -> dict[str, dict[str, int]]:
+    """Matches, first contacts and meetings per 'YYYY-MM' since `since`: {"matches": {"2026-03": 4}}."""
+    series = {
+        "matches": (MentorshipRow.started_at, MentorshipRow.team_id),
+        "first_contacts": (MentorshipRow.first_contact_at, MentorshipRow.team_id),
+        "meetings": (Meeting.met_at, Meeting.team_id),
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for name, (column, team_column) in series.items():
+        month = year_month(column).label("month")
+        rows = session.execute(
+            select(month, func.count())
+            .where(team_column == team_id, column >= since)
+            .group_by(month)
+            .order_by(month)
+        ).all()
+        counts[name] = {row[0]: row[1] for row in rows}
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------------
+# Exports: rows streamed from the database, a thousand at a time
+
+EXPORT_BATCH = 1000
+
+
+def mentorship_export_rows(session: Session, team_id: str) -> Iterator[Sequence[Any]]:
+    """Every mentorship with its pair's Slack ids, dates, meeting count and survey ratings, by id.
+
+    Rows are `(id, student, mentor, status, started_at, first_contact_at, ended_at, end_reason,
+    meetings, student first-meeting rating, mentor first-meeting rating, student closing rating,
+    mentor closing rating)`.
+    """
+    student = aliased(Member)
+    mentor = aliased(Member)
+
+    def rating(survey: str, member_id: Any) -> Any:
+        return (
+            select(SurveyAnswer.rating)
+            .where(
+                SurveyAnswer.mentorship_id == MentorshipRow.id,
+                SurveyAnswer.member_id == member_id,
+                SurveyAnswer.survey == survey,
+            )
+            .scalar_subquery()
+        )
+
+    meetings = select(func.count()).where(Meeting.mentorship_id == MentorshipRow.id).scalar_subquery()
+    query = (
+        select(
+            MentorshipRow.id,
+            student.slack_user_id,
+            mentor.slack_user_id,
+            MentorshipRow.status,
+            MentorshipRow.started_at,
+            MentorshipRow.first_contact_at,
+            MentorshipRow.ended_at,
+            MentorshipRow.end_reason,
+            meetings,
+            rating(FIRST_MEETING_SURVEY, MentorshipRow.student_id),
+            rating(FIRST_MEETING_SURVEY, MentorshipRow.mentor_id),
+            rating(CLOSING_SURVEY, MentorshipRow.student_id),
+            rating(CLOSING_SURVEY, MentorshipRow.mentor_id),
+        )
+        .outerjoin(student, student.id == MentorshipRow.student_id)
+        .outerjoin(mentor, mentor.id == MentorshipRow.mentor_id)
+        .where(MentorshipRow.team_id == team_id)
+        .order_by(MentorshipRow.id)
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    yield from session.execute(query)
+
+
+def member_export_rows(session: Session, team_id: str) -> Iterator[Sequence[Any]]:
+    """Every member with role, graduation year and, for mentors, their profile, by id.
+
+    Rows are `(slack id, role, graduation year, inactive since, is mentor, topics 'a;b', capacity,
+    paused, active mentees)`; the topic list comes unordered from the database.
+    """
+    topics = (
+        select(joined_strings(MentorTopic.topic)).where(MentorTopic.member_id == Member.id).scalar_subquery()
+    )
+    query = (
+        select(
+            Member.slack_user_id,
+            Member.role,
+            Member.graduation_year,
+            Member.inactive_since,
+            MentorProfile.member_id.is_not(None),
+            topics,
+            MentorProfile.capacity,
+            MentorProfile.paused,
+            MentorProfile.active_mentee_count,
+        )
+        .outerjoin(MentorProfile, MentorProfile.member_id == Member.id)
+        .where(Member.team_id == team_id, or_(Member.role.is_not(None), MentorProfile.member_id.is_not(None)))
+        .order_by(Member.id)
+        .execution_options(yield_per=EXPORT_BATCH)
+    )
+    yield from session.execute(query)

@@ -1,0 +1,117 @@
+"""Every follow-up message, rendered in both languages and validated as Slack would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import ids
+from bot.followups import Answer
+from bot.messages import followups as messages
+from bot.messages.followups import FollowupContent, Kind
+from bot.slack_double.web_api import block_kit_problem
+
+CONTENT = dict(
+    followup_id=42,
+    student_user_id="USTU",
+    mentor_user_id="UMEN",
+    days=14,
+    meetings=3,
+    months=6,
+    mentors=12,
+    term_ends_at=datetime(2027, 3, 8, tzinfo=UTC),
+    mentorship_id=7,
+)
+
+
+def buttons_of(blocks: list[dict]) -> list[tuple[str, str | None]]:
+    return [
+        (element["action_id"], element.get("value"))
+        for block in blocks
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("to_mentor", [False, True])
+def test_every_followup_renders_valid_block_kit_in_both_languages(
+    locale: str, kind: Kind, to_mentor: bool
+) -> None:
+    message = messages.followup_message(
+        locale, FollowupContent(kind=kind, recipient_is_mentor=to_mentor, **CONTENT)
+    )
+
+    assert message.text and block_kit_problem(blocks=message.blocks) is None
+    for action_id, value in buttons_of(message.blocks):
+        # Buttons that open another flow (a request, the volunteer modal, the match's first contact)
+        # carry that flow's value, not the follow-up's id.
+        if action_id not in (ids.OPEN_REQUEST_MODAL, ids.OPEN_VOLUNTEER_MODAL, ids.FIRST_CONTACT_DONE):
+            assert value == "42", f"{action_id} must carry the follow-up id"
+
+
+def test_the_survey_offers_a_five_point_scale_and_not_met_yet() -> None:
+    message = messages.followup_message("en", FollowupContent(kind=Kind.FIRST_MEETING_SURVEY, **CONTENT))
+
+    assert [action for action, _ in buttons_of(message.blocks)] == [
+        ids.FOLLOWUP_RATE_1,
+        ids.FOLLOWUP_RATE_2,
+        ids.FOLLOWUP_RATE_3,
+        ids.FOLLOWUP_RATE_4,
+        ids.FOLLOWUP_RATE_5,
+        ids.FOLLOWUP_NOT_MET_YET,
+    ]
+    assert "<@UMEN>" in message.text  # a student is asked about their mentor
+
+
+def test_only_the_mentor_may_release_a_match_without_first_contact() -> None:
+    to_student = messages.followup_message(
+        "fr", FollowupContent(kind=Kind.FIRST_CONTACT_ESCALATION, **CONTENT)
+    )
+    to_mentor = messages.followup_message(
+        "fr", FollowupContent(kind=Kind.FIRST_CONTACT_ESCALATION, recipient_is_mentor=True, **CONTENT)
+    )
+
+    assert buttons_of(to_student.blocks) == []
+    assert buttons_of(to_mentor.blocks) == [(ids.FOLLOWUP_RELEASE_MATCH, "42")]
+
+
+def test_the_meeting_prompt_is_the_meeting_log() -> None:
+    message = messages.followup_message("fr", FollowupContent(kind=Kind.MEETING_PROMPT, **CONTENT))
+
+    assert [action for action, _ in buttons_of(message.blocks)] == [
+        ids.FOLLOWUP_MET,
+        ids.FOLLOWUP_MET_VIDEO,
+        ids.FOLLOWUP_MET_IN_PERSON,
+        ids.FOLLOWUP_MET_PHONE,
+        ids.FOLLOWUP_REMIND_NEXT_WEEK,
+        ids.FOLLOWUP_END,
+    ]
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("answer", list(Answer))
+def test_an_answered_followup_shows_the_choice_without_buttons(locale: str, answer: Answer) -> None:
+    shown = messages.followup_message(locale, FollowupContent(kind=Kind.MEETING_PROMPT, **CONTENT))
+
+    answered = messages.answered(locale, shown, answer)
+
+    assert buttons_of(answered.blocks) == [] and block_kit_problem(blocks=answered.blocks) is None
+    assert messages.t(locale, f"followups.answers.{answer}") in answered.text
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_modals_and_the_home_section_render_in_both_languages(locale: str) -> None:
+    assert block_kit_problem(view=messages.comment_modal(locale, 42)) is None
+    assert block_kit_problem(view=messages.end_modal(locale, 42)) is None
+    home_blocks = [
+        block.to_dict()
+        for block in messages.next_followup_blocks(
+            locale, 42, Kind.MEETING_PROMPT, datetime(2026, 11, 6, tzinfo=UTC)
+        )
+    ]
+    assert block_kit_problem(blocks=home_blocks) is None
+    assert buttons_of(home_blocks) == [(ids.FOLLOWUP_SNOOZE, "42")]
+    assert "<!date^1793923200^{date_long}|2026-11-06>" in home_blocks[0]["text"]["text"]
