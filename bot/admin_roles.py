@@ -10,7 +10,7 @@ import logging
 import re
 
 from bot.context import BotContext
-from bot.members import Person
+from bot.members import Person, role_named
 from bot.messages import admin_roles as admin_messages
 from bot.messages.kit import Message
 from storage.models import Role, SettingsChange
@@ -20,18 +20,6 @@ logger = logging.getLogger(__name__)
 
 # With `should_escape: true`, Slack sends a mention as <@U123|name> (or <@U123> for newer clients).
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_ROLE_WORDS = {
-    "student": Role.STUDENT,
-    "etudiant": Role.STUDENT,
-    "étudiant": Role.STUDENT,
-    "etudiante": Role.STUDENT,
-    "étudiante": Role.STUDENT,
-    "alumnus": Role.ALUMNUS,
-    "alumna": Role.ALUMNUS,
-    "alumni": Role.ALUMNUS,
-    "ancien": Role.ALUMNUS,
-    "ancienne": Role.ALUMNUS,
-}
 
 
 def parse_role_arguments(text: str) -> tuple[str, Role] | None:
@@ -41,7 +29,7 @@ def parse_role_arguments(text: str) -> tuple[str, Role] | None:
         return None
     mention, role_word = words
     match = _MENTION.match(mention)
-    role = _ROLE_WORDS.get(role_word.lower())
+    role = role_named(role_word)
     if match is None or role is None:
         return None
     return match.group(1), role

@@ -21,8 +21,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import ids
@@ -33,6 +31,7 @@ from bot.messages import followups as messages
 from bot.messages.followups import FollowupContent, Kind
 from bot.messages.kit import Message
 from bot.programme import programme_settings, topics_of
+from storage.db import dialect_insert
 from storage.models import (
     Followup,
     FollowupState,
@@ -608,7 +607,7 @@ def _asks_about_current_term(session: Session, followup_id: int, mentorship: Men
 def _record_survey_answer(
     session: Session, mentorship: Mentorship, member_id: int, kind: Kind, answer: Answer, now: datetime
 ) -> None:
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(SurveyAnswer)
         .values(

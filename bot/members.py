@@ -21,6 +21,19 @@ from storage.queries.members import get_or_create_member
 logger = logging.getLogger(__name__)
 
 PROFILE_REFRESH_AFTER = timedelta(hours=1)
+# What admins may write for a role, in a command or a roster file, in either language.
+ROLE_WORDS = {
+    "student": Role.STUDENT,
+    "etudiant": Role.STUDENT,
+    "étudiant": Role.STUDENT,
+    "etudiante": Role.STUDENT,
+    "étudiante": Role.STUDENT,
+    "alumnus": Role.ALUMNUS,
+    "alumna": Role.ALUMNUS,
+    "alumni": Role.ALUMNUS,
+    "ancien": Role.ALUMNUS,
+    "ancienne": Role.ALUMNUS,
+}
 
 
 @dataclass(frozen=True)
@@ -85,3 +98,8 @@ def choose_role(ctx: BotContext, person: Person, role: Role) -> Person:
         if member.role is None:
             member.role = role
         return person_of(ctx, member)
+
+
+def role_named(word: str) -> Role | None:
+    """The role an admin means by `word` ("student", "ancienne"…), or None."""
+    return ROLE_WORDS.get(word.strip().lower())

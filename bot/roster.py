@@ -28,6 +28,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import BotContext
+from bot.members import role_named
 from bot.programme import programme_settings, topics_of
 from storage.models import Role
 from storage.queries import settings as queries
@@ -39,18 +40,6 @@ COLUMNS = ("email", "role", "graduation_year", "topics")
 REQUIRED_COLUMNS = ("email", "role", "graduation_year")
 DEFAULT_RATE_PER_MINUTE = 50  # users.lookupByEmail is Tier 3: 50+ calls a minute
 IMPORTED_BY = "roster-import"  # `changed_by` of the role changes this import records
-ROLE_WORDS = {
-    "student": Role.STUDENT,
-    "etudiant": Role.STUDENT,
-    "étudiant": Role.STUDENT,
-    "etudiante": Role.STUDENT,
-    "étudiante": Role.STUDENT,
-    "alumnus": Role.ALUMNUS,
-    "alumna": Role.ALUMNUS,
-    "alumni": Role.ALUMNUS,
-    "ancien": Role.ALUMNUS,
-    "ancienne": Role.ALUMNUS,
-}
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -155,7 +144,7 @@ def _parse_row(
         problem(line, where["email"] + 1, f"{email[:80]!r} is not an email address")
         ok = False
     role_word = cells[where["role"]].strip().lower()
-    role = ROLE_WORDS.get(role_word)
+    role = role_named(role_word)
     if role is None:
         problem(line, where["role"] + 1, f"role {role_word[:40]!r} is neither student nor alumnus")
         ok = False

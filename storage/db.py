@@ -6,6 +6,7 @@ Callers own their transactions: `with sessions.begin() as session:` around one u
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,6 +74,12 @@ def _create_sqlite_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def dialect_insert(session: Session):  # type: ignore[no-untyped-def]
+    """The session's database's own INSERT, which knows ON CONFLICT (both spell it the same way):
+    what makes "create it unless it exists" one statement that concurrent callers cannot both win."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_session_factory(engine: Engine) -> SessionFactory:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import ProcessedEvent
 
 
@@ -17,7 +16,7 @@ def record_event_once(session: Session, event_id: str, now: datetime) -> bool:
     One INSERT ... ON CONFLICT DO NOTHING RETURNING (a row comes back only when inserted), so two
     deliveries racing on two processes cannot both win.
     """
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     inserted = session.scalar(
         insert(ProcessedEvent)
         .values(event_id=event_id, processed_at=now)

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import (
     Followup,
     FollowupState,
@@ -71,7 +70,7 @@ def plan_followups(session: Session, planned: Iterable[PlannedFollowup], now: da
         }
         for item in planned
     ]
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     new = 0
     for start in range(0, len(rows), PLAN_CHUNK):
         # RETURNING counts what was inserted: psycopg's rowcount is not reliable for ON CONFLICT inserts.
@@ -220,7 +219,7 @@ def record_meeting(
     reported_by_id: int,
 ) -> None:
     """One meeting per prompt: the second of the pair to say "we met" adds nothing."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(Meeting)
         .values(

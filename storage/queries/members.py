@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import Member
 
 
@@ -25,7 +24,7 @@ def get_or_create_member(session: Session, team_id: str, slack_user_id: str) -> 
     member = find_member(session, team_id, slack_user_id)
     if member is not None:
         return member
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(Member)
         .values(

@@ -7,16 +7,10 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
+from storage.db import dialect_insert
 from storage.models import CharterAcceptance, Member, MentorLanguage, MentorProfile, MentorTopic
-
-
-def _upsert_for(session: Session):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL spell it the same)."""
-    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 class MentorLoad(NamedTuple):
@@ -69,7 +63,7 @@ def upsert_mentor_profile(
         "charter_version": charter_version,
         "updated_at": now,
     }
-    upsert = _upsert_for(session)(MentorProfile).values(
+    upsert = dialect_insert(session)(MentorProfile).values(
         member_id=member_id,
         team_id=team_id,
         active_mentee_count=0,
@@ -130,7 +124,7 @@ def record_charter_acceptance(
     times the same version is accepted.
     """
     inserted_id = session.scalar(
-        _upsert_for(session)(CharterAcceptance)
+        dialect_insert(session)(CharterAcceptance)
         .values(
             team_id=team_id, member_id=member_id, version=version, accepted_as=accepted_as, accepted_at=now
         )

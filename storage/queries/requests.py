@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import (
     CharterAcceptance,
     MentoringRequest,
@@ -71,7 +70,7 @@ def record_charter_acceptance(
     session: Session, *, team_id: str, member_id: int, version: int, accepted_as: str, now: datetime
 ) -> None:
     """Note that the member accepted this charter version; accepting it again changes nothing."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     session.execute(
         insert(CharterAcceptance)
         .values(

@@ -23,7 +23,7 @@ from bot.messages import privacy as privacy_messages
 from bot.messages.followups import comment_modal
 from bot.sandbox import Sandbox
 from bot.slack_double.web_api import Message
-from storage.models import Base, MentorProfile, Mentorship, Offer, OfferStatus
+from storage.models import Base, Member, MentorProfile, Mentorship, Offer, OfferStatus
 from tests.factories import action_ids, ask_for_mentor, mentor_in_sandbox, shown_text, student_in_sandbox
 from tests.factories_followups import Pair, followup_of, matched_pair
 
@@ -269,9 +269,10 @@ def test_accept_and_decline_of_one_offer_at_once_have_one_effect(sandbox: Sandbo
     sandbox.settle()
 
     with sandbox.bot.sessions.begin() as session:
-        status = session.scalar(select(Offer.status).where(Offer.mentor_id != None))  # noqa: E711
-        mentorships = len(session.scalars(select(Mentorship)).all())
-        load = session.scalar(select(MentorProfile.active_mentee_count).where(MentorProfile.capacity > 0))
+        um1 = session.scalar(select(Member.id).where(Member.slack_user_id == "UM1"))
+        status = session.scalar(select(Offer.status).where(Offer.mentor_id == um1))
+        mentorships = len(session.scalars(select(Mentorship).where(Mentorship.mentor_id == um1)).all())
+        load = session.scalar(select(MentorProfile.active_mentee_count).where(MentorProfile.member_id == um1))
     assert (status, mentorships) in ((OfferStatus.ACCEPTED, 1), (OfferStatus.DECLINED, 0))
     assert load == mentorships
     assert "already been taken care of" in str([m.blocks for m in sandbox.slack.messages_to("UM1")])
