@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -29,16 +28,6 @@ def test_the_chart_is_an_800_by_400_png(locale: str) -> None:
 def test_the_same_figures_draw_the_same_bytes_and_another_language_other_bytes() -> None:
     assert trend_chart_png(TREND, "fr") == trend_chart_png(TREND, "fr")
     assert trend_chart_png(TREND, "fr") != trend_chart_png(TREND, "en")
-
-
-def test_a_chart_is_drawn_in_under_half_a_second() -> None:
-    trend_chart_png(TREND, "en")  # matplotlib loads on first use
-    timings = []
-    for _ in range(3):  # the best of three: the test machine is shared
-        started = time.perf_counter()
-        trend_chart_png(TREND, "en")
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.5
 
 
 def test_an_empty_year_still_draws() -> None:
