@@ -100,6 +100,13 @@ class Member(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "slack_user_id"),
         Index("ix_members_team_role", "team_id", "role"),
+        # The few members Slack told us are gone: counted by the stats without reading every member.
+        Index(
+            "ix_members_team_inactive",
+            "team_id",
+            sqlite_where=text("inactive_since IS NOT NULL"),
+            postgresql_where=text("inactive_since IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +187,10 @@ class MentoringRequest(Base):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_mentoring_requests_team_status", "team_id", "status", "created_at"),
+        # For the stats: requests made / matched in a period (covering the median's durations), askers.
+        Index("ix_mentoring_requests_team_created", "team_id", "created_at"),
+        Index("ix_mentoring_requests_team_matched", "team_id", "matched_at", "created_at"),
+        Index("ix_mentoring_requests_team_student", "team_id", "student_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,7 +227,7 @@ class Offer(Base):
     __table_args__ = (
         UniqueConstraint("request_id", "mentor_id"),
         Index("ix_offers_mentor_status", "mentor_id", "status"),
-        Index("ix_offers_status_offered_at", "status", "offered_at"),
+        Index("ix_offers_status_offered_at", "status", "offered_at", "team_id"),  # team_id: covering
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -241,7 +252,10 @@ class Mentorship(Base):
     __table_args__ = (
         Index("ix_mentorships_mentor_status", "mentor_id", "status"),
         Index("ix_mentorships_student_status", "student_id", "status"),
-        Index("ix_mentorships_team_started", "team_id", "started_at"),
+        # first_contact_at makes the first-contact figure index-only.
+        Index("ix_mentorships_team_started", "team_id", "started_at", "first_contact_at"),
+        Index("ix_mentorships_team_first_contact", "team_id", "first_contact_at"),
+        Index("ix_mentorships_team_status_ended", "team_id", "status", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,7 +285,7 @@ class Meeting(Base):
     __tablename__ = "meetings"
     __table_args__ = (
         UniqueConstraint("mentorship_id", "period"),
-        Index("ix_meetings_team_met_at", "team_id", "met_at"),
+        Index("ix_meetings_team_met_at", "team_id", "met_at", "mentorship_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,8 +327,10 @@ class Followup(Base):
     __tablename__ = "followups"
     __table_args__ = (
         UniqueConstraint("recipient_id", "kind", "period"),
-        Index("ix_followups_state_due", "state", "due_at"),
+        Index("ix_followups_state_due", "state", "due_at", "team_id"),
         Index("ix_followups_mentorship", "mentorship_id"),
+        # Surveys sent in a period and whether answered, index-only (the stats).
+        Index("ix_followups_team_kind_sent", "team_id", "kind", "sent_at", "mentorship_id", "recipient_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

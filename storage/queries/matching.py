@@ -76,23 +76,26 @@ def rank_mentors(
     speaks_language = exists().where(
         MentorLanguage.member_id == MentorProfile.member_id, MentorLanguage.language == language
     )
-    already_offered = exists().where(
-        Offer.request_id == request_id, Offer.mentor_id == MentorProfile.member_id
-    )
+    # Both read once per call, not once per candidate: the request's few offers (unique key), and the
+    # few members Slack told us are gone (partial index `ix_members_team_inactive`), so no candidate
+    # touches the members table.
+    already_offered = select(Offer.mentor_id).where(Offer.request_id == request_id)
+    gone = select(Member.id).where(Member.inactive_since.is_not(None))
     score = (
         shared.c.shared_topics * TOPIC_WEIGHT
         + case((speaks_language, literal(LANGUAGE_WEIGHT)), else_=literal(0))
         + (MentorProfile.capacity - MentorProfile.active_mentee_count) * SPARE_PLACE_WEIGHT
         - MentorProfile.active_mentee_count * CURRENT_MENTEE_WEIGHT
     )
-    # An anti-join on the few inactive members is cheaper than joining every member (measured).
-    gone = exists().where(Member.id == MentorProfile.member_id, Member.inactive_since.is_not(None))
     return list(
         session.scalars(
             select(MentorProfile.member_id)
             .join(shared, shared.c.member_id == MentorProfile.member_id)
             .where(
-                *_profile_available(team_id), MentorProfile.member_id != student_id, ~gone, ~already_offered
+                *_profile_available(team_id),
+                MentorProfile.member_id != student_id,
+                MentorProfile.member_id.not_in(gone),
+                MentorProfile.member_id.not_in(already_offered),
             )
             .order_by(score.desc(), MentorProfile.volunteered_at, MentorProfile.member_id)
             .limit(limit)

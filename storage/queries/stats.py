@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, String, and_, case, exists, func, literal, or_, select
@@ -147,17 +147,27 @@ def _available_mentor() -> ColumnElement[bool]:
     )
 
 
+def _inactive_member_ids(team_id: str) -> Any:
+    """The ids of the school's members Slack told us are gone: a few rows, read once through the
+    partial index `ix_members_team_inactive` (cheaper than joining every profile to its member)."""
+    return select(Member.id).where(Member.team_id == team_id, Member.inactive_since.is_not(None))
+
+
 def mentor_counts(session: Session, team_id: str) -> MentorCounts:
     """Volunteer mentors, paused ones, and free places: spare capacity of mentors who can take a mentee."""
     spare = MentorProfile.capacity - MentorProfile.active_mentee_count
+    available = and_(
+        MentorProfile.paused.is_(False),
+        MentorProfile.active_mentee_count < MentorProfile.capacity,
+        MentorProfile.member_id.not_in(_inactive_member_ids(team_id)),
+    )
     row = session.execute(
         select(
             func.count(),
             _count_if(MentorProfile.paused.is_(True)),
-            func.coalesce(func.sum(case((_available_mentor(), spare), else_=0)), 0),
+            func.coalesce(func.sum(case((available, spare), else_=0)), 0),
         )
         .select_from(MentorProfile)
-        .join(Member, Member.id == MentorProfile.member_id)
         .where(MentorProfile.team_id == team_id)
     ).one()
     return MentorCounts(mentors=row[0], paused=int(row[1]), free_places=int(row[2]))
@@ -330,19 +340,34 @@ class PairCounts:
 
 
 def pair_counts(session: Session, team_id: str, met_since: datetime) -> PairCounts:
-    met = exists().where(Meeting.mentorship_id == MentorshipRow.id, Meeting.met_at >= met_since)
-    active = MentorshipRow.status == MentorshipStatus.ACTIVE
-    row = session.execute(
-        select(
-            _count_if(active),
-            _count_if(and_(active, met)),
-            _count_if(MentorshipRow.status == MentorshipStatus.DORMANT),
-        ).where(
-            MentorshipRow.team_id == team_id,
-            MentorshipRow.status.in_([MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT]),
+    """Active and dormant pairs (index-only on `ix_mentorships_team_status_ended`), and the active pairs
+    that met recently, found from the recent meetings (`ix_meetings_team_met_at`) rather than by probing
+    the meetings of every active pair."""
+    by_status = dict(
+        session.execute(
+            select(MentorshipRow.status, func.count())
+            .where(
+                MentorshipRow.team_id == team_id,
+                MentorshipRow.status.in_([MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT]),
+            )
+            .group_by(MentorshipRow.status)
+        ).all()
+    )
+    of_active_pair = exists().where(
+        MentorshipRow.id == Meeting.mentorship_id,
+        MentorshipRow.team_id == team_id,
+        MentorshipRow.status == MentorshipStatus.ACTIVE,
+    )
+    met_recently = session.scalar(
+        select(func.count(func.distinct(Meeting.mentorship_id))).where(
+            Meeting.team_id == team_id, Meeting.met_at >= met_since, of_active_pair
         )
-    ).one()
-    return PairCounts(active=int(row[0]), active_met_recently=int(row[1]), dormant=int(row[2]))
+    )
+    return PairCounts(
+        active=by_status.get(MentorshipStatus.ACTIVE, 0),
+        active_met_recently=met_recently or 0,
+        dormant=by_status.get(MentorshipStatus.DORMANT, 0),
+    )
 
 
 @dataclass(frozen=True)
@@ -386,12 +411,18 @@ def requested_topics(
     still in the workspace): whom the school should recruit.
     """
     requests = func.count().label("requests")
+    # The period's requests first (`ix_mentoring_requests_team_created`), then their topics by primary key.
+    made = select(MentoringRequest.id).where(
+        MentoringRequest.team_id == team_id, _since(MentoringRequest.created_at, since)
+    )
     query = (
         select(RequestTopic.topic, requests)
-        .join(MentoringRequest, MentoringRequest.id == RequestTopic.request_id)
-        .where(MentoringRequest.team_id == team_id, _since(MentoringRequest.created_at, since))
+        .where(RequestTopic.request_id.in_(made))
+        .group_by(RequestTopic.topic)
     )
     if unmet_only:
+        # Asked once per topic (a handful), not once per requested topic row; the first available
+        # mentor found through `ix_mentor_topics_topic` answers it.
         offered = (
             exists()
             .where(
@@ -403,8 +434,8 @@ def requested_topics(
             )
             .correlate(RequestTopic)
         )
-        query = query.where(~offered)
-    query = query.group_by(RequestTopic.topic).order_by(requests.desc(), RequestTopic.topic).limit(limit)
+        query = query.having(~offered)
+    query = query.order_by(requests.desc(), RequestTopic.topic).limit(limit)
     return [(topic, count) for topic, count in session.execute(query).all()]
 
 
@@ -440,23 +471,63 @@ def delivery_counts(session: Session, team_id: str, since: datetime | None, now:
 # Trend
 
 
+def _month_start(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def _next_month(start: datetime) -> datetime:
+    return (
+        start.replace(year=start.year + 1, month=1)
+        if start.month == 12
+        else start.replace(month=start.month + 1)
+    )
+
+
+MONTHLY_COUNTS_PER_STATEMENT = 60
+
+
 def monthly_counts(session: Session, team_id: str, since: datetime) -> dict[str, dict[str, int]]:
-    """Matches, first contacts and meetings per 'YYYY-MM' since `since`: {"matches": {"2026-03": 4}}."""
+    """Matches, first contacts and meetings per 'YYYY-MM' (UTC) since `since`: {"matches": {"2026-03": 4}}.
+
+    Months are cut in Python and each one is counted as a range of the raw column on its (team_id,
+    column) index — no function of the column per row, no sort; months without rows are left out.
+    """
     series = {
         "matches": (MentorshipRow.started_at, MentorshipRow.team_id),
         "first_contacts": (MentorshipRow.first_contact_at, MentorshipRow.team_id),
         "meetings": (Meeting.met_at, Meeting.team_id),
     }
-    counts: dict[str, dict[str, int]] = {}
-    for name, (column, team_column) in series.items():
-        month = year_month(column).label("month")
-        rows = session.execute(
-            select(month, func.count())
-            .where(team_column == team_id, column >= since)
-            .group_by(month)
-            .order_by(month)
-        ).all()
-        counts[name] = {row[0]: row[1] for row in rows}
+    latest = session.execute(
+        select(
+            *(
+                select(func.max(column)).where(team_column == team_id).scalar_subquery()
+                for column, team_column in series.values()
+            )
+        )
+    ).one()
+    cells: list[tuple[str, str, Any]] = []  # (series, month, count of that month's rows)
+    for (name, (column, team_column)), last in zip(series.items(), latest, strict=True):
+        if last is None:  # (the latest moment on the index: one seek, where "since" would need a scan)
+            continue
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        start = _month_start(since)
+        while start <= last:
+            end = _next_month(start)
+            count = (
+                select(func.count())
+                .where(team_column == team_id, column >= max(start, since), column < end)
+                .scalar_subquery()
+            )
+            cells.append((name, f"{start:%Y-%m}", count))
+            start = end
+    counts: dict[str, dict[str, int]] = {name: {} for name in series}
+    for first in range(0, len(cells), MONTHLY_COUNTS_PER_STATEMENT):
+        chunk = cells[first : first + MONTHLY_COUNTS_PER_STATEMENT]
+        row = session.execute(select(*(count for _, _, count in chunk))).one()
+        for (name, month, _), value in zip(chunk, row, strict=True):
+            if value:
+                counts[name][month] = value
     return counts
 
 

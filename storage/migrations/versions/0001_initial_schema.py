@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 07:19:47.948749
+Create Date: 2026-11-26 08:14:22.675266
 
 """
 from typing import Sequence, Union
@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('team_id', 'slack_user_id')
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
+        batch_op.create_index('ix_members_team_inactive', ['team_id'], unique=False, sqlite_where=sa.text('inactive_since IS NOT NULL'), postgresql_where=sa.text('inactive_since IS NOT NULL'))
         batch_op.create_index('ix_members_team_role', ['team_id', 'role'], unique=False)
 
     op.create_table('processed_events',
@@ -134,7 +135,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('mentoring_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_mentoring_requests_team_created', ['team_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_mentoring_requests_team_matched', ['team_id', 'matched_at', 'created_at'], unique=False)
         batch_op.create_index('ix_mentoring_requests_team_status', ['team_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_mentoring_requests_team_student', ['team_id', 'student_id'], unique=False)
         batch_op.create_index('uq_mentoring_requests_one_open', ['student_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.create_table('mentor_languages',
@@ -176,7 +180,9 @@ def upgrade() -> None:
     with op.batch_alter_table('mentorships', schema=None) as batch_op:
         batch_op.create_index('ix_mentorships_mentor_status', ['mentor_id', 'status'], unique=False)
         batch_op.create_index('ix_mentorships_student_status', ['student_id', 'status'], unique=False)
-        batch_op.create_index('ix_mentorships_team_started', ['team_id', 'started_at'], unique=False)
+        batch_op.create_index('ix_mentorships_team_first_contact', ['team_id', 'first_contact_at'], unique=False)
+        batch_op.create_index('ix_mentorships_team_started', ['team_id', 'started_at', 'first_contact_at'], unique=False)
+        batch_op.create_index('ix_mentorships_team_status_ended', ['team_id', 'status', 'ended_at'], unique=False)
 
     op.create_table('offers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -196,7 +202,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.create_index('ix_offers_mentor_status', ['mentor_id', 'status'], unique=False)
-        batch_op.create_index('ix_offers_status_offered_at', ['status', 'offered_at'], unique=False)
+        batch_op.create_index('ix_offers_status_offered_at', ['status', 'offered_at', 'team_id'], unique=False)
 
     op.create_table('request_topics',
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -235,7 +241,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('followups', schema=None) as batch_op:
         batch_op.create_index('ix_followups_mentorship', ['mentorship_id'], unique=False)
-        batch_op.create_index('ix_followups_state_due', ['state', 'due_at'], unique=False)
+        batch_op.create_index('ix_followups_state_due', ['state', 'due_at', 'team_id'], unique=False)
+        batch_op.create_index('ix_followups_team_kind_sent', ['team_id', 'kind', 'sent_at', 'mentorship_id', 'recipient_id'], unique=False)
 
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -251,7 +258,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('mentorship_id', 'period')
     )
     with op.batch_alter_table('meetings', schema=None) as batch_op:
-        batch_op.create_index('ix_meetings_team_met_at', ['team_id', 'met_at'], unique=False)
+        batch_op.create_index('ix_meetings_team_met_at', ['team_id', 'met_at', 'mentorship_id'], unique=False)
 
     op.create_table('survey_answers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -286,6 +293,7 @@ def downgrade() -> None:
 
     op.drop_table('meetings')
     with op.batch_alter_table('followups', schema=None) as batch_op:
+        batch_op.drop_index('ix_followups_team_kind_sent')
         batch_op.drop_index('ix_followups_state_due')
         batch_op.drop_index('ix_followups_mentorship')
 
@@ -300,7 +308,9 @@ def downgrade() -> None:
 
     op.drop_table('offers')
     with op.batch_alter_table('mentorships', schema=None) as batch_op:
+        batch_op.drop_index('ix_mentorships_team_status_ended')
         batch_op.drop_index('ix_mentorships_team_started')
+        batch_op.drop_index('ix_mentorships_team_first_contact')
         batch_op.drop_index('ix_mentorships_student_status')
         batch_op.drop_index('ix_mentorships_mentor_status')
 
@@ -312,7 +322,10 @@ def downgrade() -> None:
     op.drop_table('mentor_languages')
     with op.batch_alter_table('mentoring_requests', schema=None) as batch_op:
         batch_op.drop_index('uq_mentoring_requests_one_open', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index('ix_mentoring_requests_team_student')
         batch_op.drop_index('ix_mentoring_requests_team_status')
+        batch_op.drop_index('ix_mentoring_requests_team_matched')
+        batch_op.drop_index('ix_mentoring_requests_team_created')
 
     op.drop_table('mentoring_requests')
     with op.batch_alter_table('mentor_profiles', schema=None) as batch_op:
@@ -328,6 +341,7 @@ def downgrade() -> None:
     op.drop_table('processed_events')
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.drop_index('ix_members_team_role')
+        batch_op.drop_index('ix_members_team_inactive', sqlite_where=sa.text('inactive_since IS NOT NULL'), postgresql_where=sa.text('inactive_since IS NOT NULL'))
 
     op.drop_table('members')
     op.drop_table('charter_versions')
