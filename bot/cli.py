@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from datetime import UTC, datetime
 
@@ -111,6 +112,9 @@ def run_serve(args: argparse.Namespace) -> int:
     bot = build_context(config, create_session_factory(engine))
     app = build_app(bot)
     scheduler = start_scheduler(bot)
+    # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
+    # a follow-up claimed at that moment is taken over by another process when its lease runs out.
+    signal.signal(signal.SIGTERM, _exit_quietly)
     try:
         if mode == "socket":
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -124,6 +128,10 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         scheduler.shutdown(wait=False)
     return 0
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def run_dispatch(args: argparse.Namespace) -> int:
