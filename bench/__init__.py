@@ -1,0 +1,1 @@
+"""Benchmarks of mentorbot, runnable as `python -m bench` (see bench/README.md)."""

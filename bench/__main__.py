@@ -1,0 +1,67 @@
+"""`python -m bench [ack|slow|matching|stats|dispatch|all] [--database sqlite|postgresql|both] [--quick]`
+
+Prints one markdown section per benchmark, with the machine it ran on; `--output FILE` also writes them.
+`ack` runs benchmarks 1, 2 and 6 together (they share the servers); `slow` is an alias of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from bench.common import Section, machine_description
+
+BENCHMARKS = ("ack", "matching", "stats", "dispatch")
+
+
+def run_benchmark(name: str, database: str, quick: bool) -> list[Section]:
+    if name in ("ack", "slow"):
+        from bench import ack
+
+        return ack.run(database, quick)
+    if name == "matching":
+        from bench import matching
+
+        return matching.run(database, quick)
+    if name == "stats":
+        from bench import stats
+
+        return stats.run(database, quick)
+    if name == "dispatch":
+        from bench import dispatch
+
+        return dispatch.run(database, quick)
+    raise ValueError(f"unknown benchmark {name!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("benchmark", nargs="?", default="all", choices=[*BENCHMARKS, "slow", "all"])
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the benchmarks run")
+    parser.add_argument("--output", type=Path, help="also write the report (markdown) to this file")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    names = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
+    databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    report = [f"Machine: {machine_description()}\n"]
+    print(report[0], flush=True)
+    for database in databases:
+        for name in names:
+            started = time.perf_counter()
+            for section in run_benchmark(name, database, args.quick):
+                text = section.render()
+                report.append(text)
+                print(text, flush=True)
+            print(f"({name} on {database}: {time.perf_counter() - started:.0f} s)\n", flush=True)
+    if args.output:
+        args.output.write_text("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
