@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections import Counter
-from http.server import ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -72,10 +71,6 @@ class SlackSide:
 
 
 def _serve(conn: Connection) -> None:
-    # The stand-in's ThreadingHTTPServer keeps socketserver's listen backlog of 5: with 32 listener
-    # threads calling it at once, connections are reset. Slack itself does not do that; in this process
-    # only, give it the backlog a real server has.
-    ThreadingHTTPServer.request_queue_size = 128
     slack = SlackStandIn().start()
     handlers = _Handlers(slack)
     conn.send(slack.url)

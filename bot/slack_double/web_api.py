@@ -168,6 +168,12 @@ def _check_block_types(blocks: list) -> None:
             raise ValueError(f"block {position} is not a known Block Kit block: {block!r}")
 
 
+class _StandInServer(ThreadingHTTPServer):
+    # Slack takes as many connections as a bot opens; the standard library's backlog of 5 would reset
+    # some of a busy bot's (32 listener threads) and make the stand-in, not the bot, the bottleneck.
+    request_queue_size = 128
+
+
 class SlackStandIn:
     """Slack's Web API, locally. ``with SlackStandIn() as slack: WebClient(base_url=slack.url)``."""
 
@@ -188,7 +194,7 @@ class SlackStandIn:
         self.api_app_id = api_app_id
         self._now = now
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _StandInServer | None = None
         self._thread: threading.Thread | None = None
         self._socket_mode_url = "ws://127.0.0.1:1/"
         self._methods: dict[str, Callable[[dict], dict]] = {
@@ -236,7 +242,7 @@ class SlackStandIn:
     # Life cycle
 
     def start(self) -> SlackStandIn:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        server = _StandInServer(("127.0.0.1", 0), _Handler)
         server.daemon_threads = True
         server.standin = self  # type: ignore[attr-defined]
         self._server = server
