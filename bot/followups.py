@@ -31,7 +31,6 @@ from bot.messages import followups as messages
 from bot.messages.followups import FollowupContent, Kind
 from bot.messages.kit import Message
 from bot.programme import programme_settings, topics_of
-from storage.db import dialect_insert
 from storage.models import (
     Followup,
     FollowupState,
@@ -538,7 +537,16 @@ def _apply_answer(
         claim_first_contact(session, mentorship.id, mentorship.student_id, now)
     elif answer.value.startswith("rate_") or answer is Answer.NOT_MET_YET:
         assert mentorship is not None
-        _record_survey_answer(session, mentorship, person.member_id, taken.kind, answer, now)
+        queries.record_survey_answer(
+            session,
+            team_id=mentorship.team_id,
+            mentorship_id=mentorship.id,
+            member_id=person.member_id,
+            survey=_SURVEY_OF_KIND[taken.kind],
+            rating=int(answer.value.removeprefix("rate_")) if answer.value.startswith("rate_") else None,
+            not_met_yet=answer is Answer.NOT_MET_YET,
+            answered_at=now,
+        )
     elif answer in _HOW_MET and mentorship is not None:
         followup = session.get(Followup, taken.followup_id)
         assert followup is not None
@@ -601,25 +609,6 @@ def _asks_about_current_term(session: Session, followup_id: int, mentorship: Men
         and mentorship is not None
         and mentorship.term_ends_at is not None
         and followup.period.endswith(f"t{mentorship.term_ends_at.date().isoformat()}")
-    )
-
-
-def _record_survey_answer(
-    session: Session, mentorship: Mentorship, member_id: int, kind: Kind, answer: Answer, now: datetime
-) -> None:
-    insert = dialect_insert(session)
-    session.execute(
-        insert(SurveyAnswer)
-        .values(
-            team_id=mentorship.team_id,
-            mentorship_id=mentorship.id,
-            member_id=member_id,
-            survey=_SURVEY_OF_KIND[kind],
-            rating=int(answer.value.removeprefix("rate_")) if answer.value.startswith("rate_") else None,
-            not_met_yet=answer is Answer.NOT_MET_YET,
-            answered_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["mentorship_id", "member_id", "survey"])
     )
 
 

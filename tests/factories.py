@@ -19,6 +19,7 @@ from storage.models import (
     MentoringRequest,
     MentorLanguage,
     MentorProfile,
+    Mentorship,
     MentorTopic,
     Offer,
     OfferStatus,
@@ -149,6 +150,28 @@ def make_offer(
     session.add(offer)
     session.flush()
     return offer
+
+
+def make_mentorship(
+    session: Session,
+    student: Member,
+    mentor: Member,
+    *,
+    started_at: datetime = WHEN,
+    first_contact_at: datetime | None = None,
+) -> Mentorship:
+    """An active mentorship between the two, in the student's team, without a request behind it. The
+    mentor's load is the caller's to set (`make_mentor(..., active_mentees=...)`)."""
+    mentorship = Mentorship(
+        team_id=student.team_id,
+        student_id=student.id,
+        mentor_id=mentor.id,
+        started_at=started_at,
+        first_contact_at=first_contact_at,
+    )
+    session.add(mentorship)
+    session.flush()
+    return mentorship
 
 
 def student_in_sandbox(

@@ -33,8 +33,8 @@ from storage.models import (
     Role,
     SurveyAnswer,
 )
+from tests.factories import TEAM_ID
 
-TEAM_ID = "T0001"
 OTHER_TEAM_ID = "T0OTHER"
 # Mentors offer only these; requests also ask for the others, which are then unmet.
 MENTOR_TOPICS = ("careers", "studies", "internships", "engineering", "business")

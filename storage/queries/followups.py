@@ -33,6 +33,7 @@ from storage.models import (
     OfferStatus,
     RequestStatus,
     Role,
+    SurveyAnswer,
 )
 from storage.models import Mentorship as MentorshipRow
 
@@ -231,6 +232,35 @@ def record_meeting(
             reported_by_id=reported_by_id,
         )
         .on_conflict_do_nothing(index_elements=["mentorship_id", "period"])
+    )
+
+
+def record_survey_answer(
+    session: Session,
+    *,
+    team_id: str,
+    mentorship_id: int,
+    member_id: int,
+    survey: str,
+    rating: int | None,
+    not_met_yet: bool,
+    answered_at: datetime,
+) -> None:
+    """One answer per person and survey: when the same answer arrives twice (a retried or doubled
+    click), the first one stays and the second adds nothing."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(SurveyAnswer)
+        .values(
+            team_id=team_id,
+            mentorship_id=mentorship_id,
+            member_id=member_id,
+            survey=survey,
+            rating=rating,
+            not_met_yet=not_met_yet,
+            answered_at=answered_at,
+        )
+        .on_conflict_do_nothing(index_elements=["mentorship_id", "member_id", "survey"])
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.admin_roles import parse_role_arguments
 from bot.sandbox import Sandbox
 from storage.models import Member, Role, SettingsChange
-from tests.factories_status import make_member
+from tests.factories import make_member
 
 
 def role_of(sandbox: Sandbox, user_id: str) -> str | None:
@@ -45,7 +45,7 @@ def test_role_arguments_are_a_slack_mention_and_a_role(text: str, expected: tupl
 def test_an_admin_sets_a_members_role_and_the_change_is_recorded(sandbox: Sandbox) -> None:
     sandbox.slack.add_user("UADMIN", locale="en-GB")  # in MENTORBOT_ADMINS (see the sandbox fixture)
     with sandbox.bot.sessions.begin() as session:
-        make_member(session, "UBOB", Role.STUDENT)
+        make_member(session, sandbox.team_id, "UBOB", role=Role.STUDENT)
 
     sandbox.command("UADMIN", "admin role <@UBOB|bob> alumnus")
 
@@ -67,7 +67,7 @@ def test_a_workspace_admin_may_set_the_role_of_someone_the_bot_never_met(sandbox
 def test_setting_the_same_role_again_changes_and_records_nothing(sandbox: Sandbox) -> None:
     sandbox.slack.add_user("UADMIN", locale="en-GB")
     with sandbox.bot.sessions.begin() as session:
-        make_member(session, "UBOB", Role.ALUMNUS)
+        make_member(session, sandbox.team_id, "UBOB", role=Role.ALUMNUS)
 
     sandbox.command("UADMIN", "admin role <@UBOB|bob> alumnus")
 
@@ -80,8 +80,8 @@ def test_a_non_admin_is_refused_nothing_changes_and_the_attempt_is_logged(
 ) -> None:
     sandbox.slack.add_user("UEVE", locale="en-GB")
     with sandbox.bot.sessions.begin() as session:
-        make_member(session, "UEVE", Role.STUDENT)
-        make_member(session, "UBOB", Role.STUDENT)
+        make_member(session, sandbox.team_id, "UEVE", role=Role.STUDENT)
+        make_member(session, sandbox.team_id, "UBOB", role=Role.STUDENT)
 
     with caplog.at_level(logging.WARNING, logger="bot.admin_roles"):
         sandbox.command("UEVE", "admin role <@UEVE|eve> alumnus")

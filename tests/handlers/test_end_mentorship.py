@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bot import ids
 from bot.clock import ManualClock
 from bot.sandbox import Sandbox
-from storage.models import MentorProfile, Mentorship, MentorshipStatus, Role
-from tests.factories_status import make_member, make_mentor, make_mentorship, make_open_request
+from storage.models import MentorProfile, Mentorship, MentorshipStatus
+from tests.factories import make_mentor, make_mentorship, make_request, make_student
 
 
 def texts_of(blocks: list[dict]) -> str:
@@ -31,9 +31,11 @@ def a_pair(sandbox: Sandbox, clock: ManualClock, *, capacity: int = 1, mentees: 
     sandbox.slack.add_user("UMENTOR", locale="en-GB")
     sandbox.slack.add_user("USTUDENT", locale="fr-FR")
     with sandbox.bot.sessions.begin() as session:
-        mentor = make_mentor(session, "UMENTOR", capacity=capacity, mentees=mentees, locale="en")
-        student = make_member(session, "USTUDENT", Role.STUDENT)
-        return make_mentorship(session, student, mentor, clock.now() - timedelta(days=30)).id
+        mentor = make_mentor(
+            session, sandbox.team_id, "UMENTOR", capacity=capacity, active_mentees=mentees, locale="en"
+        )
+        student = make_student(session, sandbox.team_id, "USTUDENT")
+        return make_mentorship(session, student, mentor, started_at=clock.now() - timedelta(days=30)).id
 
 
 def open_end_modal(sandbox: Sandbox, user_id: str, mentorship_id: int) -> dict:
@@ -132,7 +134,7 @@ def test_a_third_person_cannot_end_someone_elses_mentorship(sandbox: Sandbox, cl
     mentorship_id = a_pair(sandbox, clock)
     sandbox.slack.add_user("UINTRUDER", locale="en-GB")
     with sandbox.bot.sessions.begin() as session:
-        make_member(session, "UINTRUDER", Role.STUDENT, locale="en")
+        make_student(session, sandbox.team_id, "UINTRUDER", locale="en")
     modal = open_end_modal(sandbox, "USTUDENT", mentorship_id)
 
     sandbox.submit("UINTRUDER", modal, {ids.END_REASON_INPUT: "forged"})
@@ -164,8 +166,10 @@ def test_the_freed_place_goes_to_a_waiting_request(sandbox: Sandbox, clock: Manu
     mentorship_id = a_pair(sandbox, clock, capacity=1, mentees=1)
     sandbox.slack.add_user("UWAITING", locale="fr-FR")
     with sandbox.bot.sessions.begin() as session:
-        waiting = make_member(session, "UWAITING", Role.STUDENT)
-        make_open_request(session, waiting, clock.now() - timedelta(days=2), topics=("careers",))
+        waiting = make_student(session, sandbox.team_id, "UWAITING")
+        make_request(
+            session, sandbox.team_id, waiting, created_at=clock.now() - timedelta(days=2), topics=("careers",)
+        )
 
     sandbox.submit("UMENTOR", open_end_modal(sandbox, "UMENTOR", mentorship_id), {})
 

@@ -11,7 +11,7 @@ from bot.clock import ManualClock
 from bot.sandbox import Sandbox
 from bot.slack_double.web_api import Message
 from storage.models import Member, Role
-from tests.factories_status import make_member, make_mentor, make_mentorship, make_offer, make_open_request
+from tests.factories import make_mentor, make_mentorship, make_offer, make_request, make_student
 
 
 def texts_of(blocks: list[dict]) -> str:
@@ -47,9 +47,17 @@ def test_status_shows_a_mentors_profile_load_and_mentees_with_an_end_button(
 ) -> None:
     sandbox.slack.add_user("UMENTOR", locale="en-GB")
     with sandbox.bot.sessions.begin() as session:
-        mentor = make_mentor(session, "UMENTOR", topics=("careers",), capacity=2, mentees=1, locale="en")
-        student = make_member(session, "USTUDENT", Role.STUDENT)
-        mentorship = make_mentorship(session, student, mentor, clock.now() - timedelta(days=10))
+        mentor = make_mentor(
+            session,
+            sandbox.team_id,
+            "UMENTOR",
+            topics=("careers",),
+            capacity=2,
+            active_mentees=1,
+            locale="en",
+        )
+        student = make_student(session, sandbox.team_id, "USTUDENT")
+        mentorship = make_mentorship(session, student, mentor, started_at=clock.now() - timedelta(days=10))
 
     sandbox.command("UMENTOR", "status")
 
@@ -70,10 +78,12 @@ def test_status_shows_a_students_open_request_without_naming_the_mentors_conside
 ) -> None:
     sandbox.slack.add_user("USTUDENT", locale="fr-FR")
     with sandbox.bot.sessions.begin() as session:
-        student = make_member(session, "USTUDENT", Role.STUDENT)
-        mentor = make_mentor(session, "UMENTOR")
-        request = make_open_request(session, student, clock.now(), topics=("internships",))
-        make_offer(session, request, mentor, clock.now())
+        student = make_student(session, sandbox.team_id, "USTUDENT")
+        mentor = make_mentor(session, sandbox.team_id, "UMENTOR")
+        request = make_request(
+            session, sandbox.team_id, student, created_at=clock.now(), topics=("internships",)
+        )
+        make_offer(session, request, mentor, offered_at=clock.now())
 
     sandbox.command("USTUDENT", "status")
 
@@ -87,9 +97,9 @@ def test_status_shows_a_students_open_request_without_naming_the_mentors_conside
 def test_the_menus_status_button_shows_the_status(sandbox: Sandbox, clock: ManualClock) -> None:
     sandbox.slack.add_user("USTUDENT", locale="en-US")
     with sandbox.bot.sessions.begin() as session:
-        student = make_member(session, "USTUDENT", Role.STUDENT, locale="en")
-        mentor = make_mentor(session, "UMENTOR", mentees=1)
-        make_mentorship(session, student, mentor, clock.now(), first_contact_at=clock.now())
+        student = make_student(session, sandbox.team_id, "USTUDENT", locale="en")
+        mentor = make_mentor(session, sandbox.team_id, "UMENTOR", active_mentees=1)
+        make_mentorship(session, student, mentor, started_at=clock.now(), first_contact_at=clock.now())
 
     sandbox.command("USTUDENT")
     sandbox.click("USTUDENT", sandbox.slack.last_message_to("USTUDENT"), ids.SHOW_STATUS)
@@ -113,9 +123,9 @@ def test_status_of_a_member_without_a_role_asks_who_they_are(sandbox: Sandbox) -
 def test_opening_the_home_tab_publishes_the_menu_and_the_status(sandbox: Sandbox, clock: ManualClock) -> None:
     sandbox.slack.add_user("UMENTOR", locale="fr-FR")
     with sandbox.bot.sessions.begin() as session:
-        mentor = make_mentor(session, "UMENTOR", paused=True, mentees=1)
-        student = make_member(session, "USTUDENT", Role.STUDENT)
-        mentorship = make_mentorship(session, student, mentor, clock.now())
+        mentor = make_mentor(session, sandbox.team_id, "UMENTOR", paused=True, active_mentees=1)
+        student = make_student(session, sandbox.team_id, "USTUDENT")
+        mentorship = make_mentorship(session, student, mentor, started_at=clock.now())
 
     home = open_home(sandbox, "UMENTOR")
 
@@ -159,7 +169,7 @@ def test_a_member_without_a_role_chooses_it_on_the_home_and_gets_their_home(sand
 def test_help_clicked_on_the_home_arrives_in_the_messages_tab(sandbox: Sandbox) -> None:
     sandbox.slack.add_user("USTUDENT", locale="en-GB")
     with sandbox.bot.sessions.begin() as session:
-        make_member(session, "USTUDENT", Role.STUDENT, locale="en")
+        make_student(session, sandbox.team_id, "USTUDENT", locale="en")
     home = open_home(sandbox, "USTUDENT")
 
     sandbox.click("USTUDENT", home, ids.SHOW_HELP)
