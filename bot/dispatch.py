@@ -13,9 +13,13 @@ says is gone marks the member inactive and skips what was waiting for them, logg
 Quiet hours: a message goes out on a weekday within the school's hours in the recipient's time zone,
 else it is held (its `due_at` moved to the next window), not sent.
 
-The one uncovered gap: a process that dies between Slack's answer and recording "sent" leaves a row that
-is sent again after its lease. That window is one short transaction; the lease is long enough for a
-claim batch, so a slow pass never loses its rows to another.
+A batch goes through three transactions (claim; decide and render; record what was sent), not one or
+two a message: that is what keeps the pass's own work small beside Slack's round trip.
+
+The one uncovered gap: a process that dies between Slack's answers and recording "sent" leaves rows that
+are sent again after their lease. That window is the posting of one batch (at most `CLAIM_BATCH`
+messages; what was sent is recorded even when a post raises); the lease is long enough for a claim batch,
+so a slow pass never loses its rows to another.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot.context import BotContext
 from bot.followups import (
@@ -42,10 +47,12 @@ from bot.followups import (
     render_followup,
 )
 from bot.matching import offer_to_next_candidates, update_offer_dms, withdrawn_offer_dms
+from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
 from bot.programme import programme_settings
-from storage.models import Followup, FollowupState, Member
+from storage.models import Followup, FollowupState, Member, ProgrammeSettings
 from storage.queries import followups as queries
+from storage.queries.followups import SentMessage
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +147,11 @@ def run_dispatch_pass(
     client: WebClient | None = None,
     sweep: bool = True,
 ) -> DispatchReport:
-    """One pass as of `now` (the bot's clock by default): sweeps, then every due follow-up."""
+    """One pass as of `now` (the bot's clock by default): sweeps, then every due follow-up.
+
+    Due follow-ups go a batch at a time: one transaction claims the batch, one decides and renders it,
+    Slack is called for each message outside any transaction, and one transaction records what was sent.
+    """
     now = now or bot.clock.now()
     dispatcher = dispatcher or dispatcher_name()
     client = client or dispatch_client(bot)
@@ -156,102 +167,199 @@ def run_dispatch_pass(
         if not claimed:
             break
         handled += len(claimed)
-        for position, followup_id in enumerate(claimed):
-            deliver(bot, client, followup_id, dispatcher, now, report)
-            if report.rate_limited:
-                _give_back(bot, claimed[position + 1 :], dispatcher)
-                break
+        ready = _prepare_batch(bot, client, claimed, dispatcher, now, report)
+        _send_batch(bot, client, ready, dispatcher, now, report)
     return report
 
 
-def _give_back(bot: BotContext, followup_ids: Sequence[int], dispatcher: str) -> None:
-    """Claims not tried because Slack asked us to slow down: due again at once, the attempt not counted."""
-    with bot.sessions.begin() as session:
-        for followup_id in followup_ids:
-            queries.finish_claim(
-                session, followup_id, dispatcher, state=FollowupState.DUE, attempts=Followup.attempts - 1
-            )
+@dataclass(frozen=True)
+class _Ready:
+    """A claimed follow-up cleared to go out now: whom it is for, and the message to post."""
+
+    item: Delivered
+    member_id: int
+    attempts: int
+    message: Message
 
 
-def deliver(
+def _prepare_batch(
     bot: BotContext,
     client: WebClient,
-    followup_id: int,
+    claimed: Sequence[int],
     dispatcher: str,
     now: datetime,
     report: DispatchReport,
-    known_tz: str | None = None,
-) -> None:
-    """Send one claimed follow-up, or hold, skip, retry or fail it; the outcome goes into `report`.
+) -> list[_Ready]:
+    """Decide and render a claimed batch; those whose recipient's time zone is unknown are decided again
+    once Slack has told it (asked once a member)."""
+    ready, zone_unknown = _decide(bot, claimed, dispatcher, now, report, known_tz={})
+    if not zone_unknown:
+        return ready
+    known_tz: dict[int, str | None] = {}
+    for item, member_id in zone_unknown:
+        if member_id not in known_tz:  # None: Slack says the account is gone, this follow-up is skipped
+            known_tz[member_id] = _time_zone_of(bot, client, member_id, item, dispatcher, now, report)
+    found = {member_id: tz for member_id, tz in known_tz.items() if tz is not None}
+    more, _ = _decide(bot, [item.followup_id for item, _ in zone_unknown], dispatcher, now, report, found)
+    position = {followup_id: number for number, followup_id in enumerate(claimed)}
+    return sorted(ready + more, key=lambda ready_one: position[ready_one.item.followup_id])
 
-    One transaction decides (quiet hours, still relevant?) and renders; Slack is called outside it.
-    """
+
+def _decide(
+    bot: BotContext,
+    followup_ids: Sequence[int],
+    dispatcher: str,
+    now: datetime,
+    report: DispatchReport,
+    known_tz: dict[int, str],
+) -> tuple[list[_Ready], list[tuple[Delivered, int]]]:
+    """In one transaction, hold (quiet hours), skip (no longer relevant) or render each follow-up still
+    held by `dispatcher`. Returns those ready to post, and (item, member id) of those whose recipient's
+    time zone is unknown."""
+    ready: list[_Ready] = []
+    zone_unknown: list[tuple[Delivered, int]] = []
+    pairs_prompted: set[int] = set()
     with bot.sessions.begin() as session:
-        followup = session.get(Followup, followup_id)
-        if followup is None or followup.state != FollowupState.CLAIMED or followup.claimed_by != dispatcher:
-            return
-        recipient = followup.recipient
-        item = Delivered(followup.id, followup.kind, recipient.slack_user_id)
-        member_id, tz = recipient.id, known_tz or recipient.tz
-        if recipient.inactive_since is not None:
-            queries.finish_claim(
-                session, followup_id, dispatcher, state=FollowupState.SKIPPED, last_error="recipient inactive"
-            )
-            report.skipped.append(dataclasses.replace(item, detail="recipient inactive"))
-            return
-        if tz is not None:
-            settings = programme_settings(session, followup.team_id)
+        settings_of_team: dict[str, ProgrammeSettings] = {}
+        followups = queries.claimed_followups(session, followup_ids, dispatcher)
+        meetings_by_pair = queries.meetings_held_by_pair(
+            session, {followup.mentorship_id for followup in followups if followup.mentorship_id is not None}
+        )
+        for followup in followups:
+            recipient = followup.recipient
+            item = Delivered(followup.id, followup.kind, recipient.slack_user_id)
+            tz = known_tz.get(recipient.id) or recipient.tz
+            if recipient.inactive_since is not None:
+                queries.finish_claim(
+                    session,
+                    followup.id,
+                    dispatcher,
+                    state=FollowupState.SKIPPED,
+                    last_error="recipient inactive",
+                )
+                report.skipped.append(dataclasses.replace(item, detail="recipient inactive"))
+                continue
+            if tz is None:
+                zone_unknown.append((item, recipient.id))
+                continue
+            if followup.mentorship_id in pairs_prompted:
+                # A meeting prompt looks back at the pair's earlier prompts: one rendered in this batch is
+                # not recorded yet, so this one waits for the next batch, as if they had gone one by one.
+                _give_back_in(session, [followup.id], dispatcher)
+                continue
+            if followup.team_id not in settings_of_team:
+                settings_of_team[followup.team_id] = programme_settings(session, followup.team_id)
+            settings = settings_of_team[followup.team_id]
             opens_at = next_window_start(now, tz, settings.quiet_hours_start, settings.quiet_hours_end)
             if opens_at > now:
                 queries.finish_claim(
                     session,
-                    followup_id,
+                    followup.id,
                     dispatcher,
                     state=FollowupState.DUE,
                     due_at=opens_at,
                     attempts=Followup.attempts - 1,
                 )
                 report.held.append(dataclasses.replace(item, detail=f"until {opens_at.isoformat()}"))
-                return
-            rendered = render_followup(bot, session, followup, now)
+                continue
+            if followup.kind == Kind.MEETING_PROMPT and followup.mentorship_id is not None:
+                pairs_prompted.add(followup.mentorship_id)
+            meetings_held = (
+                meetings_by_pair.get(followup.mentorship_id, 0) if followup.mentorship_id else None
+            )
+            rendered = render_followup(bot, session, followup, now, meetings_held)
             if rendered.message is None:
                 queries.finish_claim(
                     session,
-                    followup_id,
+                    followup.id,
                     dispatcher,
                     state=FollowupState.SKIPPED,
                     last_error=rendered.skip_reason,
                 )
                 report.skipped.append(dataclasses.replace(item, detail=rendered.skip_reason or ""))
-                return
-            attempts = followup.attempts
-    if tz is None:
-        tz = _time_zone_of(bot, client, member_id, item, dispatcher, now, report)
-        if tz is not None:
-            deliver(bot, client, followup_id, dispatcher, now, report, known_tz=tz)
-        return
+                continue
+            ready.append(_Ready(item, recipient.id, followup.attempts, rendered.message))
+    return ready, zone_unknown
+
+
+def _send_batch(
+    bot: BotContext,
+    client: WebClient,
+    ready: Sequence[_Ready],
+    dispatcher: str,
+    now: datetime,
+    report: DispatchReport,
+) -> None:
+    """Post each message; what went out is recorded in one transaction at the end, even if a post raised.
+    Slack's errors are recorded as they come; after a 429 the rest of the batch is given back untried."""
+    sent: list[tuple[_Ready, SentMessage]] = []
+    gone: set[int] = set()
     try:
-        answer = client.chat_postMessage(channel=item.user_id, **rendered.message.as_kwargs())
-    except SlackApiError as error:
-        _after_slack_error(bot, error, item, member_id, attempts, dispatcher, now, report)
-        return
-    except OSError as error:  # network trouble: refused, reset, timed out
-        _retry_or_fail(bot, item, attempts, dispatcher, now, report, f"network: {type(error).__name__}")
+        for position, one in enumerate(ready):
+            if one.member_id in gone:  # Slack said so for an earlier message of this batch
+                _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
+                continue
+            try:
+                answer = client.chat_postMessage(channel=one.item.user_id, **one.message.as_kwargs())
+            except SlackApiError as error:
+                _after_slack_error(bot, error, one.item, one.member_id, one.attempts, dispatcher, now, report)
+                if error.response.get("error") in GONE_ERRORS:
+                    gone.add(one.member_id)
+                if report.rate_limited:
+                    _give_back(bot, [later.item.followup_id for later in ready[position + 1 :]], dispatcher)
+                    return
+                continue
+            except OSError as error:  # network trouble: refused, reset, timed out
+                _retry_or_fail(
+                    bot, one.item, one.attempts, dispatcher, now, report, f"network: {type(error).__name__}"
+                )
+                continue
+            sent.append((one, SentMessage(one.item.followup_id, answer.get("channel"), answer.get("ts"))))
+    finally:
+        _record_sent(bot, sent, dispatcher, now, report)
+
+
+def _record_sent(
+    bot: BotContext,
+    sent: Sequence[tuple[_Ready, SentMessage]],
+    dispatcher: str,
+    now: datetime,
+    report: DispatchReport,
+) -> None:
+    if not sent:
         return
     with bot.sessions.begin() as session:
-        recorded = queries.finish_claim(
-            session,
-            followup_id,
-            dispatcher,
-            state=FollowupState.SENT,
-            sent_at=now,
-            channel_id=answer.get("channel"),
-            message_ts=answer.get("ts"),
-            last_error=None,
+        recorded = queries.record_sent(session, [where for _, where in sent], dispatcher, now)
+    if recorded < len(sent):
+        logger.warning(
+            "%d follow-ups were sent after their claim was lost; the lease is too short", len(sent) - recorded
         )
-    if not recorded:
-        logger.warning("follow-up %s was sent after its claim was lost; the lease is too short", followup_id)
-    report.sent.append(item)
+    report.sent.extend(one.item for one, _ in sent)
+
+
+def _give_back(bot: BotContext, followup_ids: Sequence[int], dispatcher: str) -> None:
+    """Claims not tried because Slack asked us to slow down: due again at once, the attempt not counted."""
+    if not followup_ids:
+        return
+    with bot.sessions.begin() as session:
+        _give_back_in(session, followup_ids, dispatcher)
+
+
+def _give_back_in(session: Session, followup_ids: Sequence[int], dispatcher: str) -> None:
+    for followup_id in followup_ids:
+        queries.finish_claim(
+            session, followup_id, dispatcher, state=FollowupState.DUE, attempts=Followup.attempts - 1
+        )
+
+
+def _skip_claim(
+    bot: BotContext, item: Delivered, dispatcher: str, report: DispatchReport, reason: str
+) -> None:
+    with bot.sessions.begin() as session:
+        queries.finish_claim(
+            session, item.followup_id, dispatcher, state=FollowupState.SKIPPED, last_error=reason
+        )
+    report.skipped.append(dataclasses.replace(item, detail=reason))
 
 
 def _time_zone_of(

@@ -235,12 +235,15 @@ def _skip(reason: str) -> Rendered:
     return Rendered(message=None, skip_reason=reason)
 
 
-def render_followup(bot: BotContext, session: Session, followup: Followup, now: datetime) -> Rendered:
+def render_followup(
+    bot: BotContext, session: Session, followup: Followup, now: datetime, meetings_held: int | None = None
+) -> Rendered:
     """What `followup` says to its recipient now, checking it is still relevant.
 
     Also applies the rules that are due at the same moment, in the caller's transaction: a meeting
     prompt first looks back at the pair's last prompts (three unanswered make the pair dormant), and a
-    first-contact escalation tells the admins.
+    first-contact escalation tells the admins. `meetings_held`: the pair's count when the caller read it
+    for a whole batch (the dispatcher); read here otherwise.
     """
     kind = Kind(followup.kind)
     mentorship = followup.mentorship
@@ -286,10 +289,10 @@ def render_followup(bot: BotContext, session: Session, followup: Followup, now: 
         if request is None or request.student is None:
             return _skip("the request is gone")
     locale = followup.recipient.locale or bot.config.default_locale
-    return Rendered(message=messages.followup_message(locale, content_of(session, followup)))
+    return Rendered(message=messages.followup_message(locale, content_of(session, followup, meetings_held)))
 
 
-def content_of(session: Session, followup: Followup) -> FollowupContent:
+def content_of(session: Session, followup: Followup, meetings_held: int | None = None) -> FollowupContent:
     """What the message of `followup` shows, read from the database; the same when it is sent and when it
     is shown again with its answer (times are counted from when it was due, not from now)."""
     kind = Kind(followup.kind)
@@ -303,7 +306,9 @@ def content_of(session: Session, followup: Followup) -> FollowupContent:
             mentor_user_id=mentorship.mentor.slack_user_id,
             recipient_is_mentor=followup.recipient_id == mentorship.mentor_id,
             days=max(0, (followup.due_at - mentorship.started_at).days),
-            meetings=queries.meetings_held(session, mentorship.id),
+            meetings=queries.meetings_held(session, mentorship.id)
+            if meetings_held is None
+            else meetings_held,
             months=max(1, round((shown_until - mentorship.started_at).days / 30)),
             term_ends_at=mentorship.term_ends_at,
             is_reminder=":r" in followup.period,

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from storage.db import dialect_insert
 from storage.models import (
@@ -114,6 +114,27 @@ def claim_due_followups(
     return [row.id for row in sorted(claimed, key=lambda row: (row.due_at, row.id))]
 
 
+def claimed_followups(session: Session, followup_ids: Sequence[int], dispatcher: str) -> list[Followup]:
+    """Those of these follow-ups `dispatcher` still holds, oldest first, loaded in one query with what
+    rendering them reads: the recipient, and the pair with both its members."""
+    return list(
+        session.scalars(
+            select(Followup)
+            .where(
+                Followup.id.in_(list(followup_ids)),
+                Followup.state == FollowupState.CLAIMED,
+                Followup.claimed_by == dispatcher,
+            )
+            .options(
+                joinedload(Followup.recipient),
+                joinedload(Followup.mentorship).joinedload(MentorshipRow.student),
+                joinedload(Followup.mentorship).joinedload(MentorshipRow.mentor),
+            )
+            .order_by(Followup.due_at, Followup.id)
+        )
+    )
+
+
 def _held_by(followup_id: int, dispatcher: str):  # type: ignore[no-untyped-def]
     return and_(
         Followup.id == followup_id,
@@ -131,6 +152,47 @@ def finish_claim(session: Session, followup_id: int, dispatcher: str, **values: 
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """Where Slack put a follow-up's message."""
+
+    followup_id: int
+    channel_id: str | None
+    message_ts: str | None
+
+
+def record_sent(session: Session, sent: Sequence[SentMessage], dispatcher: str, now: datetime) -> int:
+    """Mark these follow-ups sent, those `dispatcher` still holds; how many it held. One UPDATE run once a
+    row (executemany): what `finish_claim` does for each, without building a statement for each."""
+    if not sent:
+        return 0
+    statement = (
+        update(Followup.__table__)
+        .where(
+            Followup.id == bindparam("sent_id"),
+            Followup.state == FollowupState.CLAIMED,
+            Followup.claimed_by == dispatcher,
+        )
+        .values(
+            state=FollowupState.SENT,
+            sent_at=now,
+            channel_id=bindparam("sent_channel_id"),
+            message_ts=bindparam("sent_message_ts"),
+            last_error=None,
+            claimed_by=None,
+            lease_expires_at=None,
+        )
+    )
+    result = session.execute(
+        statement,
+        [
+            {"sent_id": one.followup_id, "sent_channel_id": one.channel_id, "sent_message_ts": one.message_ts}
+            for one in sent
+        ],
+    )
+    return result.rowcount
 
 
 def mark_answered(session: Session, followup_id: int, recipient_id: int, answer: str, now: datetime) -> bool:
@@ -207,6 +269,17 @@ def prompt_rows(session: Session, mentorship_id: int, kinds: Sequence[str]) -> l
 
 def meetings_held(session: Session, mentorship_id: int) -> int:
     return session.scalar(select(func.count()).where(Meeting.mentorship_id == mentorship_id)) or 0
+
+
+def meetings_held_by_pair(session: Session, mentorship_ids: Iterable[int]) -> dict[int, int]:
+    """`meetings_held` for many pairs in one query; pairs that never met are absent."""
+    return dict(
+        session.execute(  # type: ignore[arg-type]
+            select(Meeting.mentorship_id, func.count())
+            .where(Meeting.mentorship_id.in_(list(mentorship_ids)))
+            .group_by(Meeting.mentorship_id)
+        ).all()
+    )
 
 
 def record_meeting(

@@ -5,15 +5,22 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import CharterVersion, MentorProfile, ProgrammeSettings
 
 
 def get_or_create_settings(session: Session, team_id: str, default_topics: list[dict]) -> ProgrammeSettings:
+    """The team's settings, created with the defaults the first time. Two processes doing this at once
+    (dispatchers rendering their first batch) both get the one row: ON CONFLICT DO NOTHING, then read."""
     settings = session.get(ProgrammeSettings, team_id)
     if settings is None:
-        settings = ProgrammeSettings(team_id=team_id, topics=default_topics)
-        session.add(settings)
-        session.flush()
+        insert = dialect_insert(session)
+        session.execute(
+            insert(ProgrammeSettings)
+            .values(team_id=team_id, topics=default_topics)
+            .on_conflict_do_nothing(index_elements=["team_id"])
+        )
+        settings = session.get_one(ProgrammeSettings, team_id)
     return settings
 
 
