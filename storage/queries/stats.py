@@ -64,23 +64,6 @@ def _epoch_seconds_default(element: epoch_seconds, compiler: Any, **kw: Any) -> 
     return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
 
 
-class year_month(FunctionElement[str]):
-    """'YYYY-MM' of a UTC timestamp column, in UTC whatever the session's time zone."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element: year_month, compiler: Any, **kw: Any) -> str:
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(year_month)
-def _year_month_default(element: year_month, compiler: Any, **kw: Any) -> str:
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
-
-
 class joined_strings(FunctionElement[str]):
     """An aggregate joining the group's strings with ';' (order not guaranteed)."""
 

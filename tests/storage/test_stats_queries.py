@@ -17,7 +17,6 @@ from storage.queries.stats import (
     mentor_counts,
     monthly_counts,
     requested_topics,
-    year_month,
 )
 from tests.factories_stats import OTHER_TEAM_ID, TEAM_ID, seed_programme
 
@@ -58,10 +57,8 @@ def test_months_are_utc_months_whatever_the_sessions_time_zone(sessions, clock: 
     with sessions.begin() as session:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SET LOCAL TIME ZONE 'Pacific/Auckland'"))
-        months = session.scalars(select(year_month(Mentorship.started_at)).order_by(Mentorship.id)).all()
         counts = monthly_counts(session, TEAM_ID, datetime(2026, 1, 1, tzinfo=UTC))
 
-    assert months == ["2026-03", "2026-04"]
     assert counts["matches"] == {"2026-03": 1, "2026-04": 1}
 
 
@@ -86,4 +83,3 @@ def test_the_sql_constructs_compile_for_both_dialects() -> None:
     column = literal(datetime(2026, 1, 1, tzinfo=UTC))
     assert "julianday" in str(epoch_seconds(column).compile(dialect=sqlite.dialect()))
     assert "EXTRACT(EPOCH FROM" in str(epoch_seconds(column).compile(dialect=postgresql.dialect()))
-    assert "AT TIME ZONE 'UTC'" in str(year_month(column).compile(dialect=postgresql.dialect()))
