@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.context import BotContext
 from bot.i18n import t
-from bot.members import Person
+from bot.members import Person, member_locale
 from bot.messages import followups as messages
 from bot.messages.followups import FollowupContent, Kind
 from bot.messages.kit import Message
@@ -288,7 +288,7 @@ def render_followup(
         request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
         if request is None or request.student is None:
             return _skip("the request is gone")
-    locale = followup.recipient.locale or bot.config.default_locale
+    locale = member_locale(bot, followup.recipient)
     return Rendered(message=messages.followup_message(locale, content_of(session, followup, meetings_held)))
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import BotContext
 from bot.followups import plan_match_followups
-from bot.members import Person
+from bot.members import Person, member_locale
 from bot.messages import match as match_messages
 from bot.messages import offers as offer_messages
 from bot.messages.kit import Message
@@ -63,10 +63,6 @@ class OfferDm:
     request: RequestSummary
 
 
-def locale_of(bot: BotContext, member: Member | None) -> str:
-    return (member.locale if member is not None else None) or bot.config.default_locale
-
-
 def named_topics(all_topics: Sequence[Topic], keys: Sequence[str] | set[str]) -> list[Topic]:
     """The topics with these keys, in the school's order; a key the school since removed keeps its key
     as its label rather than disappearing from an old request."""
@@ -98,7 +94,7 @@ def _offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> l
                 offer_id=offer.id,
                 mentor_member_id=offer.mentor_id,
                 mentor_user_id=offer.mentor.slack_user_id,
-                locale=locale_of(bot, offer.mentor),
+                locale=member_locale(bot, offer.mentor),
                 channel_id=offer.dm_channel_id,
                 message_ts=offer.message_ts,
                 request=summaries[offer.request_id],
@@ -316,7 +312,7 @@ def _match_facts(
     mentor_topics, mentor_languages = queries.mentor_topics_and_languages(session, accepted.mentor_member_id)
     request_topics = {topic.key for topic in accepted.request.topics}
     student = request.student
-    student_locale = locale_of(bot, student)
+    student_locale = member_locale(bot, student)
     return Match(
         mentorship_id=mentorship.id,
         accepted=accepted,
@@ -369,7 +365,7 @@ def open_decline_modal(
     with bot.sessions.begin() as session:
         member = find_member(session, team_id, user_id)
         offer = session.get(Offer, offer_id)
-        locale = locale_of(bot, member)
+        locale = member_locale(bot, member)
         refusal = _answer_refusal(member, offer)
     if refusal is not None:
         if refusal == "common.not_for_you":
@@ -398,7 +394,7 @@ def decline_offer(
     reason = (reason or "").strip()[: offer_messages.DECLINE_REASON_MAX_LENGTH] or None
     with bot.sessions.begin() as session:
         member = find_member(session, team_id, user_id)
-        locale = locale_of(bot, member)
+        locale = member_locale(bot, member)
         declined = member is not None and queries.claim_offer_decline(
             session, offer_id, member.id, reason, now
         )

@@ -69,13 +69,18 @@ def identify(ctx: BotContext, team_id: str, user_id: str) -> Person:
     return person_of(ctx, member)
 
 
+def member_locale(ctx: BotContext, member: Member | None) -> str:
+    """A member's language as last seen from Slack, else the school's default: no Web API call."""
+    return (member.locale if member is not None else None) or ctx.config.default_locale
+
+
 def person_of(ctx: BotContext, member: Member) -> Person:
     return Person(
         member_id=member.id,
         team_id=member.team_id,
         user_id=member.slack_user_id,
         role=Role(member.role) if member.role else None,
-        locale=member.locale or ctx.config.default_locale,
+        locale=member_locale(ctx, member),
         tz=member.tz,
         is_admin=member.is_workspace_admin or member.slack_user_id in ctx.config.admins,
     )

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.context import BotContext
 from bot.home import publish_home
 from bot.matching import offer_waiting_requests
-from bot.members import Person, person_of
+from bot.members import Person, member_locale, person_of
 from bot.messages import mentorships as mentorship_messages
 from bot.messages.kit import Message
 from storage.models import Member, Mentorship
@@ -42,7 +42,7 @@ def locale_of(bot: BotContext, team_id: str, user_id: str) -> str:
     """The member's language as last seen, from the database alone (fit for an ack)."""
     with bot.sessions.begin() as session:
         member = find_member(session, team_id, user_id)
-        return (member.locale if member else None) or bot.config.default_locale
+        return member_locale(bot, member)
 
 
 def end_modal_for(bot: BotContext, team_id: str, user_id: str, mentorship_id: int) -> dict:
@@ -50,7 +50,7 @@ def end_modal_for(bot: BotContext, team_id: str, user_id: str, mentorship_id: in
     modal opens well within the 3 s of its trigger_id."""
     with bot.sessions.begin() as session:
         member = find_member(session, team_id, user_id)
-        locale = (member.locale if member else None) or bot.config.default_locale
+        locale = member_locale(bot, member)
         mentorship = session.get(Mentorship, mentorship_id)
         if member is None or not _belongs_to_pair(mentorship, member.id, team_id):
             return mentorship_messages.end_unavailable_modal(locale)

@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select
 from bot.context import BotContext
 from bot.home import publish_home
 from bot.matching import offer_request
-from bot.members import Person, identify, person_of
+from bot.members import Person, identify, member_locale, person_of
 from bot.mentorships import end_mentorship
 from bot.messages import mentorships as mentorship_messages
 from bot.messages import privacy as messages
@@ -142,7 +142,7 @@ def delete_confirmation_for(bot: BotContext, team_id: str, user_id: str, subject
     """The confirmation modal; database only, so it opens within the 3 s of the click's trigger_id."""
     with bot.sessions.begin() as session:
         member = find_member(session, team_id, user_id)
-        locale = (member.locale if member else None) or bot.config.default_locale
+        locale = member_locale(bot, member)
     return messages.delete_confirmation(locale, subject_user_id)
 
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
-from bot.matching import Reply, locale_of, named_topics, offer_request, update_offer_dms, withdrawn_offer_dms
-from bot.members import Person, identify
+from bot.matching import Reply, named_topics, offer_request, update_offer_dms, withdrawn_offer_dms
+from bot.members import Person, identify, member_locale
 from bot.messages import requests as request_messages
 from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
@@ -124,7 +124,7 @@ def suggest_mentors(bot: BotContext, team_id: str, user_id: str, typed: str) -> 
     with bot.sessions.begin() as session:
         student = find_member(session, team_id, user_id)
         mentors = search_available_mentors(session, team_id=team_id, student_user_id=user_id, typed=typed)
-        return request_messages.mentor_options(locale_of(bot, student), mentors)
+        return request_messages.mentor_options(member_locale(bot, student), mentors)
 
 
 def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message | None:

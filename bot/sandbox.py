@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from slack_bolt import App
 from sqlalchemy import Engine
@@ -67,7 +67,6 @@ class Sandbox:
     driver: SlackDriver
     executor: TrackingExecutor
     team_id: str = "T0001"
-    responses: list[SlackResponse] = field(default_factory=list)
 
     def settle(self) -> None:
         """Wait for the work the bot does after its acks."""
@@ -86,7 +85,6 @@ class Sandbox:
         return self._settled(self.driver.event(event, **kwargs))
 
     def _settled(self, response: SlackResponse) -> SlackResponse:
-        self.responses.append(response)
         self.settle()
         return response
 
