@@ -94,10 +94,10 @@ class ServerProcess:
         database_url: str,
         slack_url: str,
         log: Path,
-        switch_interval: float | None = None,
+        listener_threads: int | None = None,
     ) -> None:
         self._log: IO[bytes] = log.open("ab")
-        extra = ["--switch-interval", str(switch_interval)] if switch_interval else []
+        extra = ["--listener-threads", str(listener_threads)] if listener_threads else []
         self._process = subprocess.Popen(
             [
                 sys.executable,

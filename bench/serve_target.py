@@ -7,8 +7,9 @@ prints one JSON line `{"url": ..., "pid": ...}`, then answers lines on stdin: `i
 listener pool has finished all the work it was given, then print `idle`) and `quit`.
 
 - `--app mentorbot`: the real bot. `--bolt tuned` is `bot.app.build_app` exactly (process_before_response,
-  lazy listeners, a pool of `MENTORBOT_LISTENER_THREADS`, 32 by default); `--bolt default` registers the
-  same listeners on an App with Bolt's defaults (acks run on a 5-thread pool polled every 10 ms).
+  the work after the ack on a pool of `MENTORBOT_LISTENER_THREADS`, 8 by default, or `--listener-threads`);
+  `--bolt default` registers the same listeners on an App with Bolt's defaults (acks run on a 5-thread
+  pool polled every 10 ms, which runs their follow-up work too).
 - `--app bare`: a Bolt app whose listeners only ack, for the same command, view and action, with the
   same two Bolt settings: the baseline each figure is divided by.
 """
@@ -21,6 +22,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 from slack_bolt import App
 
@@ -39,23 +41,26 @@ BOT_TOKEN = "xoxb-bench-token"
 BOLT_DEFAULT_POOL = 5  # what slack_bolt.App builds when given no listener_executor
 
 
-def bench_config(database_url: str, slack_url: str) -> Config:
-    return Config(
+def bench_config(database_url: str, slack_url: str, listener_threads: int | None = None) -> Config:
+    config = Config(
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         database_url=database_url,
         slack_api_url=slack_url,
     )
+    return replace(config, listener_threads=listener_threads) if listener_threads else config
 
 
 def mentorbot_app(config: Config, bolt: str) -> tuple[App, TrackingExecutor]:
     engine = create_database_engine(config.database_url)
-    bot = build_context(config, create_session_factory(engine))
     if bolt == "tuned":
         executor = TrackingExecutor(config.listener_threads)
-        return build_app(bot, listener_executor=executor), executor
-    # bot.app.build_app with Bolt's defaults instead of ours: the "before" of the before/after.
+        bot = build_context(config, create_session_factory(engine), follow_ups=executor)
+        return build_app(bot), executor
+    # bot.app.build_app with Bolt's defaults instead of ours: the "before" of the before/after. Bolt's
+    # 5-thread pool runs the listeners, and their follow-up work too, as Bolt's lazy listeners would.
     executor = TrackingExecutor(BOLT_DEFAULT_POOL)
+    bot = build_context(config, create_session_factory(engine), follow_ups=executor)
     app = App(
         client=bot.client,
         signing_secret=config.slack_signing_secret,
@@ -99,17 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--slack-url", required=True)
     parser.add_argument(
-        "--switch-interval",
-        type=float,
-        help="sys.setswitchinterval in seconds (CPython's default is 0.005): how long a thread doing "
-        "follow-up work may hold the GIL while a request thread waits to send its ack",
+        "--listener-threads", type=int, help="threads of the follow-up pool (default: the shipped default)"
     )
     args = parser.parse_args(argv)
-    if args.switch_interval:
-        sys.setswitchinterval(args.switch_interval)
     _configure_logging()  # as `mentorbot serve`: one INFO line a request (stderr goes to a log file)
 
-    config = bench_config(args.database_url, args.slack_url)
+    config = bench_config(args.database_url, args.slack_url, args.listener_threads)
     app, executor = (mentorbot_app if args.app == "mentorbot" else bare_app)(config, args.bolt)
     engine = create_database_engine(config.database_url)
     server = start_in_background(build_wsgi_app(app, engine))

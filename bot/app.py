@@ -42,28 +42,35 @@ def build_web_client(config: Config) -> WebClient:
     )
 
 
-def build_context(config: Config, sessions: SessionFactory, clock: Clock | None = None) -> BotContext:
+def build_context(
+    config: Config,
+    sessions: SessionFactory,
+    clock: Clock | None = None,
+    follow_ups: Executor | None = None,
+) -> BotContext:
+    """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one."""
     return BotContext(
-        config=config, sessions=sessions, client=build_web_client(config), clock=clock or SystemClock()
+        config=config,
+        sessions=sessions,
+        client=build_web_client(config),
+        clock=clock or SystemClock(),
+        follow_ups=follow_ups
+        or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),
     )
 
 
-def build_app(bot: BotContext, listener_executor: Executor | None = None) -> App:
+def build_app(bot: BotContext) -> App:
     """The Bolt app with every listener registered.
 
-    `process_before_response=True` returns the ack as soon as the ack function returns, instead of Bolt's
-    default of running the listener on its pool and polling every 10 ms for the ack; the slow work runs
-    in `lazy` functions on a pool sized by `MENTORBOT_LISTENER_THREADS` (Bolt's default of 5 lets five
-    slow Slack calls hold up every other person).
+    `process_before_response=True` returns the ack as soon as the listener has acked, instead of Bolt's
+    default of running the listener on its pool and polling every 10 ms for the ack; the listener then
+    hands its slow work to the bot's follow-up pool (`handlers.background`).
     """
     app = App(
         client=bot.client,
         signing_secret=bot.config.slack_signing_secret,
         process_before_response=True,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(
-            max_workers=bot.config.listener_threads, thread_name_prefix="mentorbot-listener"
-        ),
+        listener_executor=bot.follow_ups,  # Bolt's own pool would never be used
         logger=logging.getLogger("mentorbot.bolt"),
     )
 

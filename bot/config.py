@@ -35,7 +35,7 @@ class Config:
     admins: frozenset[str] = field(default_factory=frozenset)
     default_locale: str = "fr"
     dispatch_interval_seconds: int = 60
-    listener_threads: int = 32
+    listener_threads: int = 8
     # Days after which ended mentorships' free text and departed members' data are anonymised (bot.privacy).
     retention_days: int = 730
 
@@ -70,7 +70,7 @@ class Config:
             ),
             default_locale=default_locale,
             dispatch_interval_seconds=_positive_int(env, "MENTORBOT_DISPATCH_INTERVAL_SECONDS", 60),
-            listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 32),
+            listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -17,3 +18,5 @@ class BotContext:
     sessions: SessionFactory
     client: WebClient
     clock: Clock
+    # Where listeners' work runs once Slack has its ack (handlers.background.in_background).
+    follow_ups: Executor

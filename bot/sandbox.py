@@ -116,9 +116,9 @@ def start_sandbox(
         listener_threads=listener_threads,
     )
     engine = engine or create_database_engine(database_url)
-    bot = build_context(config, create_session_factory(engine), clock)
     executor = TrackingExecutor(listener_threads)
-    app = build_app(bot, listener_executor=executor)
+    bot = build_context(config, create_session_factory(engine), clock, follow_ups=executor)
+    app = build_app(bot)
     server = start_in_background(build_wsgi_app(app, engine))
     driver = SlackDriver(server.url + "/slack/events", SIGNING_SECRET, slack)
     return Sandbox(

@@ -12,7 +12,7 @@ from bot.context import BotContext
 from bot.members import Person, identify
 from bot.menu import help_for, menu_for
 from handlers.admin import admin_subcommand
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from handlers.privacy import privacy_subcommand
 from handlers.requests import request_subcommand
 from handlers.status import status_subcommand
@@ -68,4 +68,4 @@ def answer_mentor_command(bot: BotContext, body: dict, client: WebClient, respon
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.command(ids.MENTOR_COMMAND)(ack=ack_now, lazy=[in_background(bot, answer_mentor_command)])
+    app.command(ids.MENTOR_COMMAND)(in_background(bot, answer_mentor_command))

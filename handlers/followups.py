@@ -17,7 +17,7 @@ from bot.followups import (
 )
 from bot.members import identify
 from bot.messages.kit import Message
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def _clicked_id(body: dict) -> int:
@@ -79,8 +79,8 @@ def snooze(bot: BotContext, body: dict, client: WebClient, respond: Respond | No
 
 def register(app: App, bot: BotContext) -> None:
     for action_id in ANSWER_OF_ACTION:
-        app.action(action_id)(ack=ack_now, lazy=[in_background(bot, answer_button)])
-    app.action(ids.FOLLOWUP_END)(ack=ack_now, lazy=[in_background(bot, start_end)])
-    app.view(ids.FOLLOWUP_END_VIEW)(ack=ack_now, lazy=[in_background(bot, finish_end)])
-    app.view(ids.FOLLOWUP_COMMENT_VIEW)(ack=ack_now, lazy=[in_background(bot, save_comment)])
-    app.action(ids.FOLLOWUP_SNOOZE)(ack=ack_now, lazy=[in_background(bot, snooze)])
+        app.action(action_id)(in_background(bot, answer_button))
+    app.action(ids.FOLLOWUP_END)(in_background(bot, start_end))
+    app.view(ids.FOLLOWUP_END_VIEW)(in_background(bot, finish_end))
+    app.view(ids.FOLLOWUP_COMMENT_VIEW)(in_background(bot, save_comment))
+    app.action(ids.FOLLOWUP_SNOOZE)(in_background(bot, snooze))

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.home import publish_home
 from bot.members import choose_role, identify
 from bot.menu import help_for
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from storage.models import Role
 
 
@@ -43,11 +43,7 @@ def answer_help_on_home(bot: BotContext, body: dict, client: WebClient, respond:
 def register(app: App, bot: BotContext) -> None:
     """Register before `handlers.menu`: Bolt runs the first listener that matches, so Home clicks of these
     buttons come here and message clicks go on to the menu's listeners."""
-    app.event("app_home_opened")(ack=ack_now, lazy=[in_background(bot, answer_home_opened)])
+    app.event("app_home_opened")(in_background(bot, answer_home_opened))
     for action_id in (ids.CHOOSE_ROLE_STUDENT, ids.CHOOSE_ROLE_ALUMNUS):
-        app.action(action_id, matchers=[clicked_on_home])(
-            ack=ack_now, lazy=[in_background(bot, answer_role_choice_on_home)]
-        )
-    app.action(ids.SHOW_HELP, matchers=[clicked_on_home])(
-        ack=ack_now, lazy=[in_background(bot, answer_help_on_home)]
-    )
+        app.action(action_id, matchers=[clicked_on_home])(in_background(bot, answer_role_choice_on_home))
+    app.action(ids.SHOW_HELP, matchers=[clicked_on_home])(in_background(bot, answer_help_on_home))

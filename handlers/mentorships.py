@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -14,7 +11,7 @@ from bot.i18n import t
 from bot.members import identify
 from bot.mentorships import EndOutcome, end_mentorship, end_modal_for, end_refusal, locale_of
 from bot.messages.mentorships import MAX_REASON_LENGTH
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def _mentorship_id(text: str | None) -> int:
@@ -33,18 +30,17 @@ def open_end_modal(bot: BotContext, body: dict, client: WebClient, respond: Resp
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def check_end_submission(bot: BotContext, ack: Callable[..., None], body: dict) -> None:
+def check_end_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """Ack-stage: Slack's max_length already holds the reason to 500; a forged longer one is refused."""
     if len(_reason(body)) > MAX_REASON_LENGTH:
         locale = locale_of(bot, body["team"]["id"], body["user"]["id"])
         ack(response_action="errors", errors={ids.END_REASON_INPUT: t(locale, "end.reason_too_long")})
-    else:
-        ack()
+        return False
+    ack()
+    return True
 
 
 def answer_end_submission(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    if len(_reason(body)) > MAX_REASON_LENGTH:
-        return  # refused in the ack; the modal is still open with the error
     person = identify(bot, body["team"]["id"], body["user"]["id"])
     mentorship_id = _mentorship_id(body["view"].get("private_metadata"))
     outcome = end_mentorship(bot, person, mentorship_id, _reason(body))
@@ -53,7 +49,5 @@ def answer_end_submission(bot: BotContext, body: dict, client: WebClient, respon
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.END_MENTORSHIP)(ack=ack_now, lazy=[in_background(bot, open_end_modal)])
-    app.view(ids.END_MENTORSHIP_VIEW)(
-        ack=partial(check_end_submission, bot), lazy=[in_background(bot, answer_end_submission)]
-    )
+    app.action(ids.END_MENTORSHIP)(in_background(bot, open_end_modal))
+    app.view(ids.END_MENTORSHIP_VIEW)(in_background(bot, answer_end_submission, check=check_end_submission))

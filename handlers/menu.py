@@ -9,7 +9,7 @@ from bot import ids
 from bot.context import BotContext
 from bot.members import choose_role, identify
 from bot.menu import help_for, menu_for
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from storage.models import Role
 
 
@@ -29,5 +29,5 @@ def answer_help_button(bot: BotContext, body: dict, client: WebClient, respond: 
 
 def register(app: App, bot: BotContext) -> None:
     for action_id in (ids.CHOOSE_ROLE_STUDENT, ids.CHOOSE_ROLE_ALUMNUS):
-        app.action(action_id)(ack=ack_now, lazy=[in_background(bot, answer_role_choice)])
-    app.action(ids.SHOW_HELP)(ack=ack_now, lazy=[in_background(bot, answer_help_button)])
+        app.action(action_id)(in_background(bot, answer_role_choice))
+    app.action(ids.SHOW_HELP)(in_background(bot, answer_help_button))

@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.matching import accept_offer, decline_offer, open_decline_modal, record_first_contact
 from bot.members import identify
 from bot.messages.offers import DECLINE_REASON_BLOCK, DECLINE_REASON_INPUT
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from handlers.requests import clicked_id
 
 
@@ -54,9 +54,9 @@ def first_contact_done(bot: BotContext, body: dict, client: WebClient, respond: 
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.ACCEPT_OFFER)(ack=ack_now, lazy=[in_background(bot, accept)])
-    app.action(ids.DECLINE_OFFER)(ack=ack_now, lazy=[in_background(bot, start_decline)])
+    app.action(ids.ACCEPT_OFFER)(in_background(bot, accept))
+    app.action(ids.DECLINE_OFFER)(in_background(bot, start_decline))
     # The decline happens on submission only: closing the modal leaves the offer pending, as if the
     # mentor had not clicked, and the offer's buttons stay live.
-    app.view(ids.DECLINE_VIEW)(ack=ack_now, lazy=[in_background(bot, finish_decline)])
-    app.action(ids.FIRST_CONTACT_DONE)(ack=ack_now, lazy=[in_background(bot, first_contact_done)])
+    app.view(ids.DECLINE_VIEW)(in_background(bot, finish_decline))
+    app.action(ids.FIRST_CONTACT_DONE)(in_background(bot, first_contact_done))

@@ -16,7 +16,7 @@ from bot.privacy import (
     export_member_data,
     privacy_overview_for,
 )
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def privacy_subcommand(
@@ -60,6 +60,6 @@ def deletion_confirmed(bot: BotContext, body: dict, client: WebClient, respond: 
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.PRIVACY_EXPORT)(ack=ack_now, lazy=[in_background(bot, export_clicked)])
-    app.action(ids.PRIVACY_DELETE)(ack=ack_now, lazy=[in_background(bot, delete_clicked)])
-    app.view(ids.PRIVACY_DELETE_VIEW)(ack=ack_now, lazy=[in_background(bot, deletion_confirmed)])
+    app.action(ids.PRIVACY_EXPORT)(in_background(bot, export_clicked))
+    app.action(ids.PRIVACY_DELETE)(in_background(bot, delete_clicked))
+    app.view(ids.PRIVACY_DELETE_VIEW)(in_background(bot, deletion_confirmed))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
 from bot.context import BotContext
 from bot.members import Person, identify
 from bot.requests import cancel_request, read_request_form, start_request, submit_request, suggest_mentors
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def clicked_id(body: dict) -> int:
@@ -42,13 +42,14 @@ def open_request_from_menu(bot: BotContext, body: dict, client: WebClient, respo
         client.chat_postMessage(channel=person.user_id, **answer.as_kwargs())
 
 
-def check_request_submission(bot: BotContext, ack: Callable[..., None], view: dict) -> None:
+def check_request_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """In the ack: field errors keep the modal open; a valid form closes it and the work follows."""
-    errors = read_request_form(view, bot.config.default_locale).errors()
+    errors = read_request_form(body["view"], bot.config.default_locale).errors()
     if errors:
         ack(response_action="errors", errors=errors)
-    else:
-        ack()
+        return False
+    ack()
+    return True
 
 
 def create_submitted_request(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
@@ -70,9 +71,7 @@ def cancel_open_request(bot: BotContext, body: dict, client: WebClient, respond:
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.OPEN_REQUEST_MODAL)(ack=ack_now, lazy=[in_background(bot, open_request_from_menu)])
-    app.view(ids.REQUEST_VIEW)(
-        ack=partial(check_request_submission, bot), lazy=[in_background(bot, create_submitted_request)]
-    )
+    app.action(ids.OPEN_REQUEST_MODAL)(in_background(bot, open_request_from_menu))
+    app.view(ids.REQUEST_VIEW)(in_background(bot, create_submitted_request, check=check_request_submission))
     app.options(ids.PREFERRED_MENTOR_SELECT)(partial(search_mentors, bot))
-    app.action(ids.CANCEL_REQUEST)(ack=ack_now, lazy=[in_background(bot, cancel_open_request)])
+    app.action(ids.CANCEL_REQUEST)(in_background(bot, cancel_open_request))

@@ -7,9 +7,8 @@ a forged click or submission by anyone else is refused and logged.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -28,7 +27,7 @@ from bot.settings import (
     show_settings,
     topics_form_errors,
 )
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 _MODAL_OF_BUTTON = {
     ids.OPEN_CHARTER_MODAL: Which.CHARTER,
@@ -58,7 +57,7 @@ def open_settings_modal(bot: BotContext, body: dict, client: WebClient, respond:
         client.views_open(trigger_id=body["trigger_id"], view=modal_or_refusal)
 
 
-def check_submission(bot: BotContext, ack: Callable[..., None], body: dict) -> None:
+def check_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """In the ack: field errors keep the modal open with them; a valid form closes it."""
     view = body["view"]
     callback_id = view["callback_id"]
@@ -70,8 +69,9 @@ def check_submission(bot: BotContext, ack: Callable[..., None], body: dict) -> N
         errors = cadences_form_errors(view)
     if errors:
         ack(response_action="errors", errors=errors)
-    else:
-        ack()
+        return False
+    ack()
+    return True
 
 
 def save_submission(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
@@ -106,8 +106,8 @@ def _answer(client: WebClient, respond: Respond | None, person: Person, answer: 
 
 def register(app: App, bot: BotContext) -> None:
     for action_id in _MODAL_OF_BUTTON:
-        app.action(action_id)(ack=ack_now, lazy=[in_background(bot, open_settings_modal)])
+        app.action(action_id)(in_background(bot, open_settings_modal))
     for callback_id in _SAVE_OF_VIEW:
-        app.view(callback_id)(ack=partial(check_submission, bot), lazy=[in_background(bot, save_submission)])
-    app.action(ids.START_RECRUITING)(ack=ack_now, lazy=[in_background(bot, answer_recruiting_click)])
-    app.action(ids.RECRUITING_NOT_NOW)(ack=ack_now, lazy=[in_background(bot, answer_not_now)])
+        app.view(callback_id)(in_background(bot, save_submission, check=check_submission))
+    app.action(ids.START_RECRUITING)(in_background(bot, answer_recruiting_click))
+    app.action(ids.RECRUITING_NOT_NOW)(in_background(bot, answer_not_now))

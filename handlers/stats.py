@@ -17,7 +17,7 @@ from bot.exports import export_programme_csv
 from bot.members import Person, identify
 from bot.settings import SETTINGS_WORDS
 from bot.stats import refuse_non_admin, report_stats
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from handlers.settings import settings_subcommand
 
 # (bot, admin, body, client, respond, rest of the text)
@@ -55,5 +55,5 @@ def answer_export_click(bot: BotContext, body: dict, client: WebClient, respond:
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.command(ids.STATS_COMMAND)(ack=ack_now, lazy=[in_background(bot, answer_stats_command)])
-    app.action(ids.EXPORT_STATS_CSV)(ack=ack_now, lazy=[in_background(bot, answer_export_click)])
+    app.command(ids.STATS_COMMAND)(in_background(bot, answer_stats_command))
+    app.action(ids.EXPORT_STATS_CSV)(in_background(bot, answer_export_click))

@@ -10,7 +10,7 @@ from bot.context import BotContext
 from bot.home import publish_home
 from bot.members import Person, identify
 from bot.status import status_for
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def status_subcommand(
@@ -28,4 +28,4 @@ def answer_status_button(bot: BotContext, body: dict, client: WebClient, respond
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.SHOW_STATUS)(ack=ack_now, lazy=[in_background(bot, answer_status_button)])
+    app.action(ids.SHOW_STATUS)(in_background(bot, answer_status_button))

@@ -7,10 +7,7 @@ none: `bot.volunteering` re-publishes the Home after every change, so there is n
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-
-from slack_bolt import App, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -23,7 +20,7 @@ from bot.volunteering import (
     save_volunteer_profile,
     volunteer_form_errors,
 )
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 
 
 def open_volunteer_modal_from_menu(
@@ -60,13 +57,14 @@ def resume_subcommand(
     respond(**resume_mentoring(bot, person).as_kwargs())
 
 
-def check_volunteer_submission(bot: BotContext, ack: Callable[..., None], body: dict) -> None:
+def check_volunteer_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """In the ack: field errors keep the modal open with them; a valid form closes it."""
     errors = volunteer_form_errors(bot, body["view"])
     if errors:
         ack(response_action="errors", errors=errors)
-    else:
-        ack()
+        return False
+    ack()
+    return True
 
 
 def save_volunteer_submission(
@@ -90,11 +88,9 @@ def answer_resume_button(bot: BotContext, body: dict, client: WebClient, respond
 
 
 def register(app: App, bot: BotContext) -> None:
-    app.action(ids.OPEN_VOLUNTEER_MODAL)(
-        ack=ack_now, lazy=[in_background(bot, open_volunteer_modal_from_menu)]
-    )
+    app.action(ids.OPEN_VOLUNTEER_MODAL)(in_background(bot, open_volunteer_modal_from_menu))
     app.view(ids.VOLUNTEER_VIEW)(
-        ack=partial(check_volunteer_submission, bot), lazy=[in_background(bot, save_volunteer_submission)]
+        in_background(bot, save_volunteer_submission, check=check_volunteer_submission)
     )
-    app.action(ids.PAUSE_MENTORING)(ack=ack_now, lazy=[in_background(bot, answer_pause_button)])
-    app.action(ids.RESUME_MENTORING)(ack=ack_now, lazy=[in_background(bot, answer_resume_button)])
+    app.action(ids.PAUSE_MENTORING)(in_background(bot, answer_pause_button))
+    app.action(ids.RESUME_MENTORING)(in_background(bot, answer_resume_button))

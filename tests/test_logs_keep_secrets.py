@@ -16,7 +16,7 @@ from bot.context import BotContext
 from bot.sandbox import BOT_TOKEN, SIGNING_SECRET, Sandbox
 from bot.slack_double.driver import FORM
 from bot.slack_double.payloads import app_home_opened_event, interactive_body
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from storage.models import Member
 
 
@@ -36,7 +36,7 @@ def test_a_whole_session_logs_no_token_secret_or_signature(
         return signatures[-1]
 
     sandbox.driver.sign = recording_sign  # type: ignore[method-assign]
-    sandbox.app.action("test_failing_button")(ack=ack_now, lazy=[in_background(sandbox.bot, fails)])
+    sandbox.app.action("test_failing_button")(in_background(sandbox.bot, fails))
     sandbox.slack.add_user("UKIM", locale="fr-FR")
 
     sandbox.command("UKIM")

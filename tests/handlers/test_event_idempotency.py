@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.context import BotContext
 from bot.sandbox import Sandbox
 from bot.slack_double.payloads import app_home_opened_event
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from storage.models import ProcessedEvent
 
 
@@ -25,7 +25,7 @@ def publish_a_home_tab(bot: BotContext, body: dict, client: WebClient, respond: 
 
 def with_a_home_tab(sandbox: Sandbox) -> Sandbox:
     # Listeners registered by the bot come first; this one only runs if the bot has none of its own.
-    sandbox.app.event("app_home_opened")(ack=ack_now, lazy=[in_background(sandbox.bot, publish_a_home_tab)])
+    sandbox.app.event("app_home_opened")(in_background(sandbox.bot, publish_a_home_tab))
     sandbox.slack.add_user("UZOE", locale="fr-FR")
     return sandbox
 

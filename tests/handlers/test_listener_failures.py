@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.context import BotContext
 from bot.i18n import t
 from bot.sandbox import Sandbox
-from handlers.background import ack_now, in_background
+from handlers.background import in_background
 from storage.models import Member
 from storage.queries.members import get_or_create_member
 
@@ -39,10 +39,8 @@ def writes_a_member_then_fails(
 
 
 def with_failing_buttons(sandbox: Sandbox) -> Sandbox:
-    sandbox.app.action(FAILING_BUTTON)(ack=ack_now, lazy=[in_background(sandbox.bot, fails)])
-    sandbox.app.action(HALF_WRITING_BUTTON)(
-        ack=ack_now, lazy=[in_background(sandbox.bot, writes_a_member_then_fails)]
-    )
+    sandbox.app.action(FAILING_BUTTON)(in_background(sandbox.bot, fails))
+    sandbox.app.action(HALF_WRITING_BUTTON)(in_background(sandbox.bot, writes_a_member_then_fails))
     return sandbox
 
 
@@ -91,7 +89,7 @@ def test_a_listener_that_fails_halfway_leaves_nothing_written(
 def test_a_slash_command_whose_work_fails_is_still_acknowledged(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sandbox.app.command("/mentor-broken")(ack=ack_now, lazy=[in_background(sandbox.bot, fails)])
+    sandbox.app.command("/mentor-broken")(in_background(sandbox.bot, fails))
 
     response = sandbox.command("ULOU", command="/mentor-broken")
 
