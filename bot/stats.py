@@ -176,7 +176,7 @@ def trend_months(now: datetime, months: int = TREND_MONTHS) -> list[str]:
 
 
 def programme_stats(session: Session, team_id: str, period: Period, now: datetime) -> ProgrammeStats:
-    """Every figure of the report, each one an aggregate query (a dozen or so, each on an index)."""
+    """Every figure of the report, from a dozen aggregate queries: about one a table, each one pass."""
     settings = programme_settings(session, team_id)
     since = period_start(period, now, settings.mentorship_term_days)
     members = queries.member_counts(session, team_id)
@@ -184,10 +184,9 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
     requests = queries.request_counts(session, team_id, since)
     matches, median = queries.matched_requests(session, team_id, since)
     offers = queries.offer_counts(session, team_id, since)
-    first_contacts = queries.first_contact_counts(session, team_id, since, now, FIRST_CONTACT_WITHIN)
+    pairs = queries.mentorship_counts(session, team_id, since, now, FIRST_CONTACT_WITHIN, now - MET_RECENTLY)
     surveys = queries.survey_counts(session, team_id, since)
-    pairs = queries.pair_counts(session, team_id, now - MET_RECENTLY)
-    ended = queries.ended_counts(session, team_id, since)
+    topics = queries.requested_topics(session, team_id, since)
     delivery = queries.delivery_counts(session, team_id, since, now)
     months = trend_months(now)
     first_month = datetime.strptime(months[0] + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
@@ -202,7 +201,7 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         paused_mentors=mentors.paused,
         free_places=mentors.free_places,
         students=members.students,
-        students_never_asked=requests.students_never_asked,
+        students_never_asked=members.students_never_asked,
         requests=requests.requests,
         open_requests=requests.open,
         waiting_requests=requests.waiting,
@@ -210,8 +209,8 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         median_time_to_match=median,
         offers_declined=offers.declined,
         offers_expired=offers.expired,
-        mentorships_due_first_contact=first_contacts.started,
-        first_contacts_within_7_days=first_contacts.within,
+        mentorships_due_first_contact=pairs.due_first_contact,
+        first_contacts_within_7_days=pairs.first_contact_within,
         surveys_sent=surveys.sent,
         surveys_answered=surveys.answered,
         average_rating=surveys.average_rating,
@@ -219,20 +218,14 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         active_pairs=pairs.active,
         active_pairs_met_recently=pairs.active_met_recently,
         dormant_pairs=pairs.dormant,
-        ended=ended.total,
-        ended_by_student=ended.by_student,
-        ended_by_mentor=ended.by_mentor,
-        ended_by_programme=ended.by_programme,
-        top_topics=tuple(
-            TopicCount(topic, count)
-            for topic, count in queries.requested_topics(session, team_id, since, limit=TOP_TOPICS)
-        ),
-        unmet_topics=tuple(
-            TopicCount(topic, count)
-            for topic, count in queries.requested_topics(
-                session, team_id, since, unmet_only=True, limit=TOP_TOPICS
-            )
-        ),
+        ended=pairs.ended,
+        ended_by_student=pairs.ended_by_student,
+        ended_by_mentor=pairs.ended_by_mentor,
+        ended_by_programme=pairs.ended - pairs.ended_by_student - pairs.ended_by_mentor,
+        top_topics=tuple(TopicCount(topic.topic, topic.requests) for topic in topics[:TOP_TOPICS]),
+        unmet_topics=tuple(TopicCount(topic.topic, topic.requests) for topic in topics if not topic.offered)[
+            :TOP_TOPICS
+        ],
         followups_failed=delivery.failed,
         followups_held=delivery.held,
         inactive_members=members.inactive,
