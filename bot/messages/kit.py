@@ -3,8 +3,8 @@
 Builders compose blocks; `message(...)` and `modal(...)` turn them into the dicts the Web API takes,
 raising on Slack's limits (text lengths, element counts) at build time. The everyday blocks below
 (section, note, buttons) are built as those dicts directly, checked against the limits slack_sdk's models
-declare: the models' own `to_dict()` cost most of a follow-up's rendering (about 0.5 ms a message), and
-the dispatcher renders thousands. Other blocks (inputs, headers, dividers) stay `slack_sdk.models`
+declare: building and validating a survey through the models took about 0.3 ms, these dicts 0.02 ms,
+and the dispatcher renders thousands. Other blocks (inputs, headers, dividers) stay `slack_sdk.models`
 objects, validated by their `to_dict()`.
 """
 
@@ -100,7 +100,7 @@ def button(label: str, action_id: str, value: str | None = None, style: str | No
     _check_length(label, ButtonElement.text_max_length, "a button's label")
     _check_length(action_id, ButtonElement.action_id_max_length, "an action_id")
     element = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id}
-    if value is not None:
+    if value:  # slack_sdk leaves an empty value out too
         _check_length(value, ButtonElement.value_max_length, "a button's value")
         element["value"] = value
     if style is not None:
