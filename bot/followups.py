@@ -19,7 +19,6 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,7 @@ from bot.i18n import t
 from bot.members import Person, member_locale
 from bot.messages import followups as messages
 from bot.messages.followups import FollowupContent, Kind
-from bot.messages.kit import Message
+from bot.messages.kit import AnyBlock, Message
 from bot.programme import programme_settings, topics_of
 from storage.models import (
     Followup,
@@ -722,7 +721,7 @@ def save_survey_comment(bot: BotContext, person: Person, followup_id: int, comme
 # The Home: the next follow-up, and a snooze
 
 
-def next_followup_section(bot: BotContext, session: Session, person: Person) -> list[Block]:
+def next_followup_section(bot: BotContext, session: Session, person: Person) -> list[AnyBlock]:
     """The Home's "next follow-up" section (`bot.home.HOME_SECTIONS`); empty when nothing is planned."""
     followup = queries.next_followup_of(session, person.member_id)
     if followup is None:

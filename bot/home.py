@@ -9,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
 from bot.followups import next_followup_section
 from bot.members import Person
 from bot.messages.home import home_view
+from bot.messages.kit import AnyBlock
 from bot.settings import charter_home_section
 from bot.status import read_status
 
-HomeSection = Callable[[BotContext, Session, Person], list[Block]]
+HomeSection = Callable[[BotContext, Session, Person], list[AnyBlock]]
 
 # Sections other features show on the Home, in this order, after the status.
 HOME_SECTIONS: list[HomeSection] = [next_followup_section, charter_home_section]

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot import ids
@@ -28,7 +27,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.members import Person, identify
 from bot.messages import settings as messages
-from bot.messages.kit import Message
+from bot.messages.kit import AnyBlock, Message
 from bot.programme import Topic, charter_in_force, programme_settings, topics_of
 from bot.recruiting import campaign_status, term_of
 from bot.stats import refuse_non_admin
@@ -387,7 +386,7 @@ def _apply_cadences(
 # The admins' Home
 
 
-def charter_home_section(bot: BotContext, session: Session, person: Person) -> list[Block]:
+def charter_home_section(bot: BotContext, session: Session, person: Person) -> list[AnyBlock]:
     """For admins (`bot.home.HOME_SECTIONS`): the charter in force, who accepted which version, and how
     many members still have no role. Empty for everyone else."""
     if not person.is_admin:

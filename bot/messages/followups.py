@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.i18n import catalogue, t
 from bot.messages import recruiting
-from bot.messages.kit import Message, button, buttons, mention, message, modal, note, section
+from bot.messages.kit import AnyBlock, Message, button, buttons, mention, message, modal, note, section
 
 COMMENT_MAX_LENGTH = 1000
 END_REASON_MAX_LENGTH = 500
@@ -337,7 +337,7 @@ def end_modal(locale: str, followup_id: int) -> dict:
     )
 
 
-def next_followup_blocks(locale: str, followup_id: int, kind: Kind, due_at: datetime) -> list[Block]:
+def next_followup_blocks(locale: str, followup_id: int, kind: Kind, due_at: datetime) -> list[AnyBlock]:
     """The Home's "next follow-up", with a snooze of a week."""
     text = t(
         locale,

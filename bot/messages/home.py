@@ -9,17 +9,17 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextO
 
 from bot.i18n import t
 from bot.messages import menu as menu_messages
-from bot.messages.kit import home, note
+from bot.messages.kit import AnyBlock, home, note
 from bot.messages.status import status_blocks
 
 if TYPE_CHECKING:
     from bot.status import PersonStatus
 
 
-def home_view(locale: str, status: PersonStatus, extra_sections: Sequence[Sequence[Block]] = ()) -> dict:
+def home_view(locale: str, status: PersonStatus, extra_sections: Sequence[Sequence[AnyBlock]] = ()) -> dict:
     """The Home of one person. `extra_sections` come from other features (follow-ups, charter…), each
     shown after a divider, in the order given; empty ones are left out."""
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=t(locale, "home.title")))]
+    blocks: list[AnyBlock] = [HeaderBlock(text=PlainTextObject(text=t(locale, "home.title")))]
     if status.role is None:
         # A member without a role answers the who-are-you question first, here as in /mentor.
         blocks += Block.parse_all(menu_messages.role_question(locale).blocks)

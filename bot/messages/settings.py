@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
-    Block,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
@@ -21,7 +20,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.i18n import catalogue, t
 from bot.messages.followups import slack_date
-from bot.messages.kit import Message, button, escape, mention, message, modal, note, section
+from bot.messages.kit import AnyBlock, Message, button, escape, mention, message, modal, note, section
 
 CHARTER_MAX_LENGTH = 3000
 TOPICS_MAX_LENGTH = 3000
@@ -152,7 +151,7 @@ def settings_view(locale: str, overview: SettingsOverview) -> Message:
     else:
         roles = t(locale, "settings.everyone_has_a_role")
     campaign = overview.campaign
-    blocks: list[Block] = [
+    blocks: list[AnyBlock] = [
         HeaderBlock(text=PlainTextObject(text=title)),
         _with_button(
             t(
@@ -249,7 +248,7 @@ def _long_input(action_id: str, label: str, initial: str, max_length: int) -> In
 
 def cadences_modal(locale: str, values: dict[str, int], limits: dict[str, tuple[int, int]]) -> dict:
     """One whole-number input per cadence, each with its allowed range in its hint."""
-    blocks: list[Block] = [section(t(locale, "settings.cadences_modal.intro"))]
+    blocks: list[AnyBlock] = [section(t(locale, "settings.cadences_modal.intro"))]
     for name, (minimum, maximum) in limits.items():
         input_id = ids.CADENCE_INPUT_PREFIX + name
         blocks.append(
@@ -295,7 +294,7 @@ def charter_home_blocks(
     created_at: datetime,
     acceptances: Sequence[tuple[int, str, int]],
     without_role: int,
-) -> list[Block]:
+) -> list[AnyBlock]:
     """An admin's Home: the charter in force and who accepted which version (mentors and mentees)."""
     lines = [t(locale, "settings.home.charter", version=version, date=slack_date(created_at))]
     by_version: dict[int, dict[str, int]] = {}

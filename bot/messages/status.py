@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import Block, DividerBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot import ids
 from bot.i18n import t
-from bot.messages.kit import Message, button, escape, mention, message, section
+from bot.messages.kit import AnyBlock, Message, button, escape, mention, message, section
 from storage.models import Role
 
 if TYPE_CHECKING:
@@ -25,9 +25,9 @@ def slack_date(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_long}}|{moment.date().isoformat()}>"
 
 
-def status_blocks(locale: str, status: PersonStatus) -> list[Block]:
+def status_blocks(locale: str, status: PersonStatus) -> list[AnyBlock]:
     """The blocks of a `bot.status.PersonStatus`, shared by the status message and the Home tab."""
-    blocks: list[Block] = [section(t(locale, "status.title")), section(_role_line(locale, status.role))]
+    blocks: list[AnyBlock] = [section(t(locale, "status.title")), section(_role_line(locale, status.role))]
     if status.role is Role.ALUMNUS:
         blocks.append(section(_mentor_profile_text(locale, status.mentor)))
         if status.pending_offers:

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import (
-    Block,
     CheckboxesElement,
     DividerBlock,
     InputBlock,
@@ -22,7 +21,7 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.config import SUPPORTED_LOCALES
 from bot.i18n import t
-from bot.messages.kit import Message, escape, message, modal, note, section
+from bot.messages.kit import AnyBlock, Message, escape, message, modal, note, section
 from bot.programme import Topic
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def volunteer_modal(
     initial_languages = [language_options[code] for code in answers.languages if code in language_options]
     initial_capacity = capacity_options.get(answers.capacity) or capacity_options[max(CAPACITY_CHOICES)]
 
-    blocks: list[Block] = [
+    blocks: list[AnyBlock] = [
         section(t(locale, "volunteer.intro_edit" if editing else "volunteer.intro_new")),
         InputBlock(
             block_id=ids.VOLUNTEER_TOPICS,
@@ -155,7 +154,7 @@ def volunteer_modal(
     )
 
 
-def _charter_sections(charter_text: str) -> list[Block]:
+def _charter_sections(charter_text: str) -> list[AnyBlock]:
     """The school's charter, made inert like any typed text, in as many sections as its length needs."""
     text = escape(charter_text)
     return [
@@ -200,7 +199,7 @@ def volunteer_confirmation(
         lines.append(t(locale, "volunteer.confirmation.job_title", job_title=escape(answers.job_title)))
     lines.append(t(locale, "volunteer.confirmation.capacity", capacity=answers.capacity))
 
-    blocks: list[Block] = [section(title), section("\n".join(lines))]
+    blocks: list[AnyBlock] = [section(title), section("\n".join(lines))]
     if active_mentee_count >= answers.capacity:
         blocks.append(
             section(
@@ -221,4 +220,4 @@ def volunteer_confirmation(
 def availability_answer(locale: str, key: str, menu: Message) -> Message:
     """A sentence saying what pausing or resuming did, above the person's refreshed menu."""
     text = t(locale, f"availability.{key}")
-    return Message(text=text, blocks=[section(text).to_dict(), *menu.blocks])
+    return message(text, [section(text), *menu.blocks])

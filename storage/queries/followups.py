@@ -3,9 +3,9 @@
 Planning inserts with ON CONFLICT DO NOTHING on the unique (recipient, kind, period) key, so a match
 planned again, or a sweep that runs every minute, never plans the same follow-up twice.
 
-Claiming is one conditional UPDATE ... RETURNING: only rows still due (or whose claim lease ran out,
-left by a crashed dispatcher) are taken, and the outer WHERE re-checks that condition so that two
-dispatchers racing for a row cannot both get it. On PostgreSQL the inner SELECT also locks with
+Claiming picks a batch of rows still due (or whose claim lease ran out, left by a crashed dispatcher),
+then takes them with a conditional UPDATE ... RETURNING whose WHERE re-checks that condition, so that two
+dispatchers racing for a row cannot both get it. On PostgreSQL the SELECT also locks with
 FOR UPDATE SKIP LOCKED, so dispatchers take different rows instead of queueing on the same ones;
 SQLite has one writer at a time (BEGIN IMMEDIATE, see storage.db), which is atomic by itself.
 """
@@ -99,9 +99,15 @@ def claim_due_followups(
     picked = select(Followup.id).where(_claimable(now)).order_by(Followup.due_at, Followup.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
         picked = picked.with_for_update(skip_locked=True)
+    # Two statements, not `WHERE id IN (the pick)`: PostgreSQL may rescan such a subquery once per due
+    # row (a nested loop, chosen on a table not analysed yet), each rescan skipping the rows the UPDATE
+    # already took, so one claim took every due row instead of `batch`, slowly.
+    picked_ids = session.scalars(picked).all()
+    if not picked_ids:
+        return []
     claimed = session.execute(
         update(Followup)
-        .where(Followup.id.in_(picked.scalar_subquery()), _claimable(now))
+        .where(Followup.id.in_(picked_ids), _claimable(now))
         .values(
             state=FollowupState.CLAIMED,
             claimed_by=dispatcher,

@@ -181,6 +181,30 @@ def test_a_member_slack_says_is_gone_is_marked_inactive_and_skipped(
     assert sum("marked inactive" in record.message for record in caplog.records) == 1
 
 
+def test_a_claim_takes_one_batch_however_many_are_due(sandbox: Sandbox, clock: ManualClock) -> None:
+    member_id = a_student(sandbox)
+    with sandbox.bot.sessions.begin() as session:
+        plan_followups(
+            session,
+            [
+                PlannedFollowup(sandbox.team_id, "student_reminder", member_id, f"p{n}", clock.now())
+                for n in range(200)
+            ],
+            clock.now(),
+        )
+    with sandbox.bot.sessions.begin() as session:
+        first = claim_due_followups(
+            session, dispatcher="one", now=clock.now(), lease_until=clock.now() + LEASE, batch=10
+        )
+    with sandbox.bot.sessions.begin() as session:
+        second = claim_due_followups(
+            session, dispatcher="two", now=clock.now(), lease_until=clock.now() + LEASE, batch=10
+        )
+
+    assert len(first) == len(second) == 10 and not set(first) & set(second)
+    assert count_in_state(sandbox, FollowupState.CLAIMED) == 20
+
+
 def test_a_dispatcher_that_dies_mid_pass_loses_nothing(sandbox: Sandbox, clock: ManualClock) -> None:
     member_id = a_student(sandbox)
     planned = [due_now(sandbox, member_id, "student_reminder", clock.now(), period=f"p{n}") for n in range(3)]

@@ -14,9 +14,9 @@ def name_of(user_id: str) -> str:
 
 def test_mentions_escapes_and_buttons_read_as_a_person_sees_them() -> None:
     blocks = [
-        section("<@U1> wrote: &lt;!channel&gt; can you help?").to_dict(),
-        note("Sent by <@U2|malik>").to_dict(),
-        buttons(button("Accept", "accept"), button("Decline", "decline")).to_dict(),
+        section("<@U1> wrote: &lt;!channel&gt; can you help?"),
+        note("Sent by <@U2|malik>"),
+        buttons(button("Accept", "accept"), button("Decline", "decline")),
     ]
 
     assert render_blocks(blocks, name_of) == [

@@ -106,12 +106,9 @@ def test_an_answered_followup_shows_the_choice_without_buttons(locale: str, answ
 def test_modals_and_the_home_section_render_in_both_languages(locale: str) -> None:
     assert block_kit_problem(view=messages.comment_modal(locale, 42)) is None
     assert block_kit_problem(view=messages.end_modal(locale, 42)) is None
-    home_blocks = [
-        block.to_dict()
-        for block in messages.next_followup_blocks(
-            locale, 42, Kind.MEETING_PROMPT, datetime(2026, 11, 6, tzinfo=UTC)
-        )
-    ]
+    home_blocks = messages.next_followup_blocks(
+        locale, 42, Kind.MEETING_PROMPT, datetime(2026, 11, 6, tzinfo=UTC)
+    )
     assert block_kit_problem(blocks=home_blocks) is None
     assert buttons_of(home_blocks) == [(ids.FOLLOWUP_SNOOZE, "42")]
     assert "<!date^1793923200^{date_long}|2026-11-06>" in home_blocks[0]["text"]["text"]

@@ -125,7 +125,7 @@ def test_the_admin_home_section_counts_acceptances_by_version_and_role(locale: s
         locale, 2, WHEN, [(1, "mentor", 1), (2, "mentee", 5), (2, "mentor", 3)], 4
     )
 
-    text = blocks[0].to_dict()["text"]["text"]
+    text = blocks[0]["text"]["text"]
     positions = [text.index(line) for line in EXPECTED_HOME[locale]]
     assert positions == sorted(positions)  # newest version first
 
