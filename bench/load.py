@@ -2,7 +2,10 @@
 
 N threads, each with its own keep-alive `http.client.HTTPConnection`, send pre-built request bodies,
 signing each just before sending (Slack's signature covers a timestamp, and Bolt refuses stale ones).
-A request's latency is from just before `request()` to the last byte of the answer.
+Closed loop (`send_load`): each thread sends its next request as soon as the last is answered, and a
+request's latency is from just before it is signed and sent to the last byte of the answer. Open loop
+(`send_at_rate`): requests fall due at a steady rate whatever the answers, as Slack's traffic does, and
+a request's latency is from when it fell due, so time spent waiting for a free connection counts.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hmac
 import http.client
 import itertools
 import json
+import queue
 import subprocess
 import sys
 import threading
@@ -43,41 +47,90 @@ def sign(secret: bytes, timestamp: str, body: bytes) -> str:
     return "v0=" + digest
 
 
+class _Client:
+    """One keep-alive connection sending signed bodies to `url`."""
+
+    def __init__(self, url: str, signing_secret: str) -> None:
+        parts = urlsplit(url)
+        self._path = parts.path
+        self._secret = signing_secret.encode()
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def send(self, body: Body) -> bool:
+        """Send one body, signed now; whether Slack would count the answer as an ack (200)."""
+        payload, content_type = body
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": sign(self._secret, timestamp, payload),
+        }
+        self._connection.request("POST", self._path, payload, headers)
+        answer = self._connection.getresponse()
+        answer.read()
+        return answer.status == 200
+
+    def close(self) -> None:
+        self._connection.close()
+
+
 def send_load(url: str, signing_secret: str, bodies: Sequence[Body], concurrency: int) -> LoadResult:
     """Send every body once, `concurrency` at a time; latencies of the answers, and non-200 count."""
-    parts = urlsplit(url)
-    secret = signing_secret.encode()
     next_index = itertools.count()
     samples: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     start = threading.Barrier(concurrency + 1)
 
     def client(slot: int) -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        sender = _Client(url, signing_secret)
         mine = samples[slot]
         start.wait()
         while (index := next(next_index)) < len(bodies):
-            body, content_type = bodies[index]
-            timestamp = str(int(time.time()))
-            headers = {
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": timestamp,
-                "X-Slack-Signature": sign(secret, timestamp, body),
-            }
             began = time.perf_counter()
-            connection.request("POST", parts.path, body, headers)
-            answer = connection.getresponse()
-            answer.read()
+            acked = sender.send(bodies[index])
             mine.append(time.perf_counter() - began)
-            if answer.status != 200:
-                errors[slot] += 1
-        connection.close()
+            errors[slot] += not acked
+        sender.close()
 
     threads = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(concurrency)]
     for thread in threads:
         thread.start()
     start.wait()
     began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return LoadResult(Timings([s for slot in samples for s in slot]), sum(errors), elapsed)
+
+
+def send_at_rate(
+    url: str, signing_secret: str, bodies: Sequence[Body], per_second: float, connections: int = 50
+) -> LoadResult:
+    """Body i falls due `i / per_second` after the start and goes out on the first free connection;
+    its latency runs from when it fell due to the last byte of the answer."""
+    due: queue.Queue[tuple[Body, float] | None] = queue.Queue()
+    samples: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+
+    def client(slot: int) -> None:
+        sender = _Client(url, signing_secret)
+        while (item := due.get()) is not None:
+            body, due_at = item
+            acked = sender.send(body)
+            samples[slot].append(time.perf_counter() - due_at)
+            errors[slot] += not acked
+        sender.close()
+
+    threads = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(connections)]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    for index, body in enumerate(bodies):
+        due_at = began + index / per_second
+        time.sleep(max(0.0, due_at - time.perf_counter()))
+        due.put((body, due_at))
+    for _ in threads:
+        due.put(None)
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began

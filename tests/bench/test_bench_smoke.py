@@ -35,6 +35,9 @@ def test_ack_benchmarks_measure_the_bot_and_the_bare_app_without_errors(database
         assert f"| {scenario} | ours | 3 | 10 | 0 |" in report  # 10 requests, 0 errors
     # The Bolt settings' before/after is measured on SQLite only.
     assert ("| /mentor | Bolt defaults | 3 | 10 | 0 |" in report) == (database == "sqlite")
+    assert "### 1b. Ack latency at a steady arrival rate" in report
+    for scenario in ("/mentor", "request submission", "Accept click"):
+        assert f"| {scenario} | 50 | 10 | 0 |" in report  # 50 a second, 10 requests, 0 errors
     assert "### 2. Ack under slow follow-up work" in report
     assert "### 6. Memory" in report
 
