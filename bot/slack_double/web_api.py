@@ -170,7 +170,8 @@ def _check_block_types(blocks: list) -> None:
 
 class _StandInServer(ThreadingHTTPServer):
     # Slack takes as many connections as a bot opens; the standard library's backlog of 5 would reset
-    # some of a busy bot's (32 listener threads) and make the stand-in, not the bot, the bottleneck.
+    # some of a busy bot's connections (a pool of listener threads, dispatcher processes) and make the
+    # stand-in, not the bot, the bottleneck.
     request_queue_size = 128
 
 
