@@ -12,12 +12,14 @@ from __future__ import annotations
 import itertools
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from bench.common import TEAM_ID, Section, bench_database, goal_verdict, markdown_table, ratio
-from bench.load import LoadResult, ServerProcess, send_at_rate, send_load
+from bench.load import Body, LoadResult, ServerProcess, send_at_rate, send_load
 from bench.seed import add_members, add_mentor_profiles, insert_rows, prepare_programme
 from bench.serve_target import SIGNING_SECRET
 from bench.slack_side import SlackSide
@@ -263,56 +265,53 @@ class AckBench:
                     scenarios = SCENARIOS if bolt == "tuned" else SCENARIOS[:1]
                     for scenario in scenarios:
                         for concurrency in self.sizes.concurrency:
-                            self.cells.append(
-                                self._cell(slack, population, server, scenario, app, variant, concurrency)
+                            closed_loop = partial(
+                                send_load, server.url, SIGNING_SECRET, concurrency=concurrency
                             )
+                            result = self._measure(
+                                slack, population, server, scenario, app, self.sizes.requests, closed_loop
+                            )
+                            self.cells.append(Cell(scenario, app, variant, concurrency, result))
                     if variant == OURS:
                         for scenario in SCENARIOS:
                             for per_second in self.sizes.rates:
-                                self.rate_cells.append(
-                                    self._rate_cell(slack, population, server, scenario, app, per_second)
+                                open_loop = partial(
+                                    send_at_rate, server.url, SIGNING_SECRET, per_second=per_second
                                 )
+                                result = self._measure(
+                                    slack,
+                                    population,
+                                    server,
+                                    scenario,
+                                    app,
+                                    self.sizes.rate_requests,
+                                    open_loop,
+                                )
+                                self.rate_cells.append(RateCell(scenario, app, per_second, result))
                     if app == "mentorbot":
                         self.slow[variant] = self._slow(slack, population, server)
                     self.peak_rss[(app, variant)] = server.peak_rss_mb()
         return [self._ack_section(), self._rate_section(), self._slow_section(), self._memory_section()]
 
-    def _cell(
+    def _measure(
         self,
         slack: SlackSide,
         population: Population,
         server: ServerProcess,
         scenario: str,
         app: str,
-        variant: str,
-        concurrency: int,
-    ) -> Cell:
+        count: int,
+        send: Callable[[list[Body]], LoadResult],
+    ) -> LoadResult:
+        """A warm-up, then `count` requests of `scenario` through `send`, each after the server is idle."""
         warmup = self.bodies(slack, population, scenario, app, self.sizes.warmup)
-        measured = self.bodies(slack, population, scenario, app, self.sizes.requests)
-        send_load(server.url, SIGNING_SECRET, warmup, concurrency)
+        measured = self.bodies(slack, population, scenario, app, count)
+        send(warmup)
         server.wait_idle()
-        result = send_load(server.url, SIGNING_SECRET, measured, concurrency)
+        result = send(measured)
         server.wait_idle()  # the follow-ups of this cell do not weigh on the next one
         slack.call("reset")
-        return Cell(scenario, app, variant, concurrency, result)
-
-    def _rate_cell(
-        self,
-        slack: SlackSide,
-        population: Population,
-        server: ServerProcess,
-        scenario: str,
-        app: str,
-        per_second: int,
-    ) -> RateCell:
-        warmup = self.bodies(slack, population, scenario, app, self.sizes.warmup)
-        measured = self.bodies(slack, population, scenario, app, self.sizes.rate_requests)
-        send_at_rate(server.url, SIGNING_SECRET, warmup, per_second)
-        server.wait_idle()
-        result = send_at_rate(server.url, SIGNING_SECRET, measured, per_second)
-        server.wait_idle()
-        slack.call("reset")
-        return RateCell(scenario, app, per_second, result)
+        return result
 
     def _slow(
         self, slack: SlackSide, population: Population, server: ServerProcess
