@@ -22,9 +22,9 @@ from bench.slack_side import SlackSide
 from bot.app import build_context
 from bot.clock import ManualClock
 from bot.dispatch import dispatch_client, run_dispatch_pass
-from bot.messages.followups import FollowupContent, Kind, followup_message
+from bot.messages.followups import FollowupContent, followup_message
 from storage.db import create_database_engine, create_session_factory
-from storage.models import Followup, FollowupState, Mentorship, MentorshipStatus, Role
+from storage.models import Followup, FollowupKind, FollowupState, Mentorship, MentorshipStatus, Role
 
 # A Monday, 10:00 in Paris: inside the default hours, so nothing is held for quiet hours.
 NOW = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
@@ -67,7 +67,7 @@ def seed_due_followups(url: str, count: int) -> None:
             [
                 {
                     "team_id": TEAM_ID,
-                    "kind": Kind.FIRST_MEETING_SURVEY.value,
+                    "kind": FollowupKind.FIRST_MEETING_SURVEY.value,
                     "recipient_id": recipient,
                     "mentorship_id": mentorship_id,
                     "period": f"m{mentorship_id}",
@@ -105,7 +105,7 @@ def bare_posts(slack_url: str, url: str, count: int) -> float:
     client = dispatch_client(bot)
     content = FollowupContent(
         followup_id=1,
-        kind=Kind.FIRST_MEETING_SURVEY,
+        kind=FollowupKind.FIRST_MEETING_SURVEY,
         student_user_id="UDS000001",
         mentor_user_id="UDM000001",
         days=30,

@@ -70,7 +70,7 @@ def mentorbot_app(config: Config, bolt: str) -> tuple[App, TrackingExecutor]:
 
     @app.error
     def on_listener_error(error: Exception, body: dict) -> None:
-        report_failure(bot, error, body, bot.client)
+        report_failure(bot, error, body)
 
     middleware.register(app, bot)
     register_listeners(app, bot)

@@ -76,7 +76,7 @@ def build_app(bot: BotContext) -> App:
 
     @app.error
     def on_listener_error(error: Exception, body: dict) -> None:
-        report_failure(bot, error, body, bot.client)
+        report_failure(bot, error, body)
 
     middleware.register(app, bot)  # before any listener: redelivered events stop here
     register_listeners(app, bot)

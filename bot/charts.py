@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.i18n import t
 
 if TYPE_CHECKING:
-    from bot.stats import MonthTrend
+    from bot.messages.stats import MonthTrend
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 400, 100
 

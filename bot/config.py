@@ -10,7 +10,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-SUPPORTED_LOCALES = ("fr", "en")
+from bot.i18n import SUPPORTED_LOCALES
+
 DEFAULT_DATABASE_URL = "sqlite:///mentorbot.db"
 
 # Where each required secret lives in Slack's app settings, said in the error that reports it missing.

@@ -5,10 +5,13 @@ Several passes may run at once (every `serve` process runs one a minute, an oper
 (`storage.queries.followups.claim_due_followups`), sends each one, and records the outcome only if it
 still holds the claim; rows left claimed by a process that died are taken over once their lease runs out.
 
-Slack trouble never loses a message: a 429 puts the row back until Retry-After has passed and ends the
-pass (the workspace is being rate limited, the next pass carries on); 5xx and network errors retry with
-a growing backoff up to `MAX_ATTEMPTS`, then the row is marked failed with its error; an account Slack
-says is gone marks the member inactive and skips what was waiting for them, logged once.
+Slack trouble never loses a message (`bot.slack` reads what each failure means): a 429 puts the row back
+until Retry-After has passed and ends the pass (the workspace is being rate limited, the next pass
+carries on); a refused bot token pauses the workspace — its rows stay due, nothing is marked failed or
+inactive — and each pass asks Slack (auth.test) whether the token works again before sending it
+anything; 5xx and network errors retry with a growing backoff up to `MAX_ATTEMPTS`, then the row is
+marked failed with its error; an account Slack says is gone marks the member inactive and skips what was
+waiting for them, logged once.
 
 Quiet hours: a message goes out on a weekday within the school's hours in the recipient's time zone,
 else it is held (its `due_at` moved to the next window), not sent.
@@ -34,25 +37,29 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot import slack
 from bot.context import BotContext
+from bot.deliver import deliver
 from bot.followups import (
     DEFAULT_TIMEZONE,
-    Kind,
     PlannedFollowup,
     next_window_start,
     plan_admin_notices,
     render_followup,
 )
-from bot.matching import offer_to_next_candidates, update_offer_dms, withdrawn_offer_dms
+from bot.matching import offer_updates, withdrawn_offer_dms
 from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
+from bot.outcome import Outcome
 from bot.programme import programme_settings
-from storage.models import Followup, FollowupState, Member, ProgrammeSettings
+from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
+from storage.models import Followup, FollowupKind, FollowupState, Member, ProgrammeSettings
 from storage.queries import followups as queries
+from storage.queries.delivery import paused_workspaces
 from storage.queries.followups import SentMessage
+from storage.queries.members import mark_member_inactive
 
 logger = logging.getLogger(__name__)
 
@@ -64,20 +71,6 @@ MAX_BACKOFF = timedelta(hours=1)
 MAX_ROWS_PER_PASS = 5000
 SWEEP_LIMIT = 500
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-
-# Slack's answers meaning the person cannot be reached any more: stop writing to them.
-GONE_ERRORS = frozenset(
-    {
-        "user_not_found",
-        "account_inactive",
-        "user_disabled",
-        "cannot_dm_bot",
-        "user_not_visible",
-        "users_not_found",
-    }
-)
-# Slack's answers worth another try later, beside 5xx statuses and network errors.
-TRANSIENT_ERRORS = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +98,7 @@ class DispatchReport:
     held: list[Delivered] = field(default_factory=list)
     retrying: list[Delivered] = field(default_factory=list)
     rate_limited: bool = False
+    paused_teams: list[str] = field(default_factory=list)  # workspaces whose token Slack refuses
 
     def lines(self) -> list[str]:
         lines = [
@@ -112,6 +106,9 @@ class DispatchReport:
             f"skipped {len(self.skipped)}, failed {len(self.failed)}, held {len(self.held)}, "
             f"retrying {len(self.retrying)}"
             + (" (rate limited: the rest waits)" if self.rate_limited else "")
+        ]
+        lines += [
+            f"paused: workspace {team_id} (Slack refuses its bot token)" for team_id in self.paused_teams
         ]
         for outcome, items in (
             ("sent", self.sent),
@@ -156,13 +153,19 @@ def run_dispatch_pass(
     dispatcher = dispatcher or dispatcher_name()
     client = client or dispatch_client(bot)
     report = DispatchReport(now=now)
+    report.paused_teams = _still_paused(bot, client)
     if sweep:
-        report.planned = run_sweeps(bot, now)
+        report.planned = run_sweeps(bot, now, skip_teams=report.paused_teams)
     handled = 0
     while handled < MAX_ROWS_PER_PASS and not report.rate_limited:
         with bot.sessions.begin() as session:
             claimed = queries.claim_due_followups(
-                session, dispatcher=dispatcher, now=now, lease_until=now + LEASE, batch=CLAIM_BATCH
+                session,
+                dispatcher=dispatcher,
+                now=now,
+                lease_until=now + LEASE,
+                batch=CLAIM_BATCH,
+                skip_teams=report.paused_teams,
             )
         if not claimed:
             break
@@ -172,11 +175,29 @@ def run_dispatch_pass(
     return report
 
 
+def _still_paused(bot: BotContext, client: WebClient) -> list[str]:
+    """The paused workspaces whose token Slack still refuses; one auth.test each, so a token that works
+    again resumes the workspace at the next pass without waiting for a message to fail or succeed."""
+    with bot.sessions.begin() as session:
+        paused = paused_workspaces(session)
+    still = []
+    for team_id in sorted(paused):
+        try:
+            slack.team_of_token(client)
+        except SLACK_FAILURES as error:
+            if slack.failure_of(error).trouble is Trouble.TOKEN:
+                still.append(team_id)
+                continue
+        slack.resume_if_paused(bot.sessions, team_id)
+    return still
+
+
 @dataclass(frozen=True)
 class _Ready:
     """A claimed follow-up cleared to go out now: whom it is for, and the message to post."""
 
     item: Delivered
+    team_id: str
     member_id: int
     attempts: int
     message: Message
@@ -262,7 +283,7 @@ def _decide(
                 )
                 report.held.append(dataclasses.replace(item, detail=f"until {opens_at.isoformat()}"))
                 continue
-            if followup.kind == Kind.MEETING_PROMPT and followup.mentorship_id is not None:
+            if followup.kind == FollowupKind.MEETING_PROMPT and followup.mentorship_id is not None:
                 pairs_prompted.add(followup.mentorship_id)
             meetings_held = (
                 meetings_by_pair.get(followup.mentorship_id, 0) if followup.mentorship_id else None
@@ -278,7 +299,7 @@ def _decide(
                 )
                 report.skipped.append(dataclasses.replace(item, detail=rendered.skip_reason or ""))
                 continue
-            ready.append(_Ready(item, recipient.id, followup.attempts, rendered.message))
+            ready.append(_Ready(item, followup.team_id, recipient.id, followup.attempts, rendered.message))
     return ready, zone_unknown
 
 
@@ -294,27 +315,29 @@ def _send_batch(
     Slack's errors are recorded as they come; after a 429 the rest of the batch is given back untried."""
     sent: list[tuple[_Ready, SentMessage]] = []
     gone: set[int] = set()
+    paused: set[str] = set(report.paused_teams)
     try:
         for position, one in enumerate(ready):
+            if one.team_id in paused:  # its token was refused earlier in this batch: it waits, untried
+                _give_back(bot, [one.item.followup_id], dispatcher)
+                continue
             if one.member_id in gone:  # Slack said so for an earlier message of this batch
                 _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
                 continue
             try:
-                answer = client.chat_postMessage(channel=one.item.user_id, **one.message.as_kwargs())
-            except SlackApiError as error:
-                _after_slack_error(bot, error, one.item, one.member_id, one.attempts, dispatcher, now, report)
-                if error.response.get("error") in GONE_ERRORS:
+                posted = slack.post_message(client, one.item.user_id, one.message)
+            except SLACK_FAILURES as error:
+                failure = slack.failure_of(error)
+                _after_slack_failure(bot, failure, one, dispatcher, now, report)
+                if failure.trouble is Trouble.RECIPIENT_GONE:
                     gone.add(one.member_id)
-                if report.rate_limited:
+                elif failure.trouble is Trouble.TOKEN:
+                    paused.add(one.team_id)
+                elif report.rate_limited:
                     _give_back(bot, [later.item.followup_id for later in ready[position + 1 :]], dispatcher)
                     return
                 continue
-            except OSError as error:  # network trouble: refused, reset, timed out
-                _retry_or_fail(
-                    bot, one.item, one.attempts, dispatcher, now, report, f"network: {type(error).__name__}"
-                )
-                continue
-            sent.append((one, SentMessage(one.item.followup_id, answer.get("channel"), answer.get("ts"))))
+            sent.append((one, SentMessage(one.item.followup_id, posted.channel_id, posted.ts)))
     finally:
         _record_sent(bot, sent, dispatcher, now, report)
 
@@ -372,18 +395,17 @@ def _time_zone_of(
     report: DispatchReport,
 ) -> str | None:
     """The recipient's Slack time zone, looked up once and kept; the school's when Slack has none.
-    None when Slack says the account is gone (the follow-up is then skipped)."""
+    None when Slack says the account is gone or deactivated (the follow-up is then skipped)."""
     try:
-        user = client.users_info(user=item.user_id)["user"]
-    except SlackApiError as error:
-        if error.response.get("error") in GONE_ERRORS:
-            _recipient_gone(bot, member_id, item, dispatcher, now, report, error.response.get("error"))
+        user = slack.slack_user(client, item.user_id)
+    except SLACK_FAILURES as error:
+        failure = slack.failure_of(error)
+        if failure.trouble is Trouble.RECIPIENT_GONE:
+            _recipient_gone(bot, member_id, item, dispatcher, now, report, failure.code)
             return None
         return DEFAULT_TIMEZONE  # not worth holding a message for: send it in the school's hours
-    except OSError:
-        return DEFAULT_TIMEZONE
     if user.get("deleted"):
-        _recipient_gone(bot, member_id, item, dispatcher, now, report, "account_inactive")
+        _recipient_gone(bot, member_id, item, dispatcher, now, report, "deactivated")
         return None
     tz = user.get("tz") or DEFAULT_TIMEZONE
     with bot.sessions.begin() as session:
@@ -393,22 +415,17 @@ def _time_zone_of(
     return tz
 
 
-def _after_slack_error(
+def _after_slack_failure(
     bot: BotContext,
-    error: SlackApiError,
-    item: Delivered,
-    member_id: int,
-    attempts: int,
+    failure: SlackFailure,
+    one: _Ready,
     dispatcher: str,
     now: datetime,
     report: DispatchReport,
 ) -> None:
-    code = error.response.get("error") or "unknown_error"
-    status = error.response.status_code
-    if status == 429 or code == "ratelimited":
-        retry_after = int(
-            error.response.headers.get("Retry-After") or error.response.headers.get("retry-after") or 1
-        )
+    item = one.item
+    if failure.trouble is Trouble.RATE_LIMITED:
+        retry_after = failure.retry_after_seconds
         with bot.sessions.begin() as session:
             queries.finish_claim(
                 session,
@@ -423,12 +440,18 @@ def _after_slack_error(
             Delivered(item.followup_id, item.kind, item.user_id, f"429, retry after {retry_after} s")
         )
         report.rate_limited = True
-    elif code in GONE_ERRORS:
-        _recipient_gone(bot, member_id, item, dispatcher, now, report, code)
-    elif status >= 500 or code in TRANSIENT_ERRORS:
-        _retry_or_fail(bot, item, attempts, dispatcher, now, report, f"{status} {code}")
+    elif failure.trouble is Trouble.TOKEN:
+        # About our token, not the recipient: the row waits, its attempt not counted.
+        _give_back(bot, [item.followup_id], dispatcher)
+        slack.pause_workspace(bot.sessions, one.team_id, failure.code, now)
+        if one.team_id not in report.paused_teams:
+            report.paused_teams.append(one.team_id)
+    elif failure.trouble is Trouble.RECIPIENT_GONE:
+        _recipient_gone(bot, one.member_id, item, dispatcher, now, report, failure.code)
+    elif failure.trouble is Trouble.TRANSIENT:
+        _retry_or_fail(bot, item, one.attempts, dispatcher, now, report, failure.code)
     else:
-        _fail(bot, item, dispatcher, report, code)
+        _fail(bot, item, dispatcher, report, failure.code)
 
 
 def _retry_or_fail(
@@ -480,7 +503,7 @@ def _recipient_gone(
         queries.finish_claim(
             session, item.followup_id, dispatcher, state=FollowupState.SKIPPED, last_error=code
         )
-        newly_inactive = queries.mark_member_inactive(session, member_id, now)
+        newly_inactive = mark_member_inactive(session, member_id, now)
         skipped = queries.skip_due_followups_of(session, member_id, f"recipient inactive: {code}")
     if newly_inactive:
         logger.warning(
@@ -493,12 +516,13 @@ def _recipient_gone(
 # Sweeps: follow-ups that the passing of time, not an event, makes due
 
 
-def run_sweeps(bot: BotContext, now: datetime) -> int:
-    """Expire unmatched requests and unanswered offers, plan student reminders; how many rows planned."""
+def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -> int:
+    """Expire unmatched requests and unanswered offers, plan student reminders; how many rows planned.
+    A paused workspace is left as it is: its offers' DMs could not be updated nor new ones sent."""
     with bot.sessions.begin() as session:
         teams = queries.teams_with_students(session)
     planned = 0
-    for team_id in teams:
+    for team_id in (team for team in teams if team not in skip_teams):
         planned += _expire_unmatched_requests(bot, team_id, now)
         _expire_stale_offers(bot, team_id, now)
         planned += _plan_student_reminders(bot, team_id, now)
@@ -522,7 +546,7 @@ def _expire_unmatched_requests(bot: BotContext, team_id: str, now: datetime) -> 
                 [
                     PlannedFollowup(
                         team_id=team_id,
-                        kind=Kind.REQUEST_UNMATCHED,
+                        kind=FollowupKind.REQUEST_UNMATCHED,
                         recipient_id=request.student_id,
                         period=period,
                         due_at=now,
@@ -534,7 +558,7 @@ def _expire_unmatched_requests(bot: BotContext, team_id: str, now: datetime) -> 
             planned += plan_admin_notices(
                 bot,
                 session,
-                Kind.ADMIN_REQUEST_UNMATCHED,
+                FollowupKind.ADMIN_REQUEST_UNMATCHED,
                 team_id=team_id,
                 period=period,
                 now=now,
@@ -555,9 +579,11 @@ def _expire_stale_offers(bot: BotContext, team_id: str, now: datetime) -> None:
             if queries.expire_offer(session, offer.id, now)
         ]
         dms = withdrawn_offer_dms(bot, session, [offer_id for offer_id, _ in expired])
-    update_offer_dms(bot, dms, OfferOutcome.EXPIRED)
-    for request_id in dict.fromkeys(request_id for _, request_id in expired):
-        offer_to_next_candidates(bot, request_id)
+    outcome = Outcome(
+        updates=offer_updates(dms, OfferOutcome.EXPIRED),
+        reoffer_requests=tuple(dict.fromkeys(request_id for _, request_id in expired)),
+    )
+    deliver(bot, outcome, team_id=team_id)
 
 
 def _plan_student_reminders(bot: BotContext, team_id: str, now: datetime) -> int:
@@ -572,7 +598,7 @@ def _plan_student_reminders(bot: BotContext, team_id: str, now: datetime) -> int
             [
                 PlannedFollowup(
                     team_id=team_id,
-                    kind=Kind.STUDENT_REMINDER,
+                    kind=FollowupKind.STUDENT_REMINDER,
                     recipient_id=student_id,
                     period=period,
                     due_at=now,

@@ -14,22 +14,18 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
 from bot.members import Person
 from bot.messages import stats as stats_messages
-from bot.messages.kit import Message
+from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.stats import refuse_non_admin
 from storage.queries import stats as queries
-
-logger = logging.getLogger(__name__)
 
 MENTORSHIP_COLUMNS = (
     "mentorship_id",
@@ -95,30 +91,27 @@ def members_csv(session: Session, team_id: str) -> bytes:
     return to_csv(MEMBER_COLUMNS, with_sorted_topics(queries.member_export_rows(session, team_id)))
 
 
-def export_programme_csv(bot: BotContext, person: Person) -> Message:
+def export_programme_csv(bot: BotContext, person: Person) -> Outcome:
     """The Export CSV button: both files to the admin's DM, and a short note where they clicked."""
     if not person.is_admin:
-        return refuse_non_admin(person, "the CSV export")
+        return reply(refuse_non_admin(person, "the CSV export"))
     today = f"{bot.clock.now():%Y-%m-%d}"
     with bot.sessions.begin() as session:
-        files = [
-            {
-                "filename": f"mentorships-{today}.csv",
-                "content": mentorships_csv(session, person.team_id),
-                "title": f"mentorships-{today}.csv",
-            },
-            {
-                "filename": f"members-{today}.csv",
-                "content": members_csv(session, person.team_id),
-                "title": f"members-{today}.csv",
-            },
-        ]
-    try:
-        channel = bot.client.conversations_open(users=person.user_id)["channel"]["id"]
-        bot.client.files_upload_v2(
-            channel=channel, file_uploads=files, initial_comment=stats_messages.export_comment(person.locale)
+        files = (
+            FileToUpload(
+                f"mentorships-{today}.csv",
+                mentorships_csv(session, person.team_id),
+                f"mentorships-{today}.csv",
+            ),
+            FileToUpload(
+                f"members-{today}.csv", members_csv(session, person.team_id), f"members-{today}.csv"
+            ),
         )
-    except SlackApiError as error:
-        logger.warning("could not upload the CSV export: %s", error.response.get("error"))
-        return stats_messages.export_failed(person.locale)
-    return stats_messages.export_sent(person.locale)
+    return Outcome(
+        upload=Upload(
+            files=files,
+            comment=stats_messages.export_comment(person.locale),
+            sent=stats_messages.export_sent(person.locale),
+            failed=stats_messages.export_failed(person.locale),
+        )
+    )

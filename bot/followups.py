@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,12 +25,16 @@ from bot import ids
 from bot.context import BotContext
 from bot.i18n import t
 from bot.members import Person, member_locale
+from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import followups as messages
-from bot.messages.followups import FollowupContent, Kind
+from bot.messages.followups import FollowupContent
 from bot.messages.kit import AnyBlock, Message
+from bot.outcome import Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
 from storage.models import (
+    LIVE_MENTORSHIP_STATUSES,
     Followup,
+    FollowupKind,
     FollowupState,
     Member,
     MentoringRequest,
@@ -58,20 +61,19 @@ COMMENT_MAX_LENGTH = messages.COMMENT_MAX_LENGTH
 
 # Follow-ups that only make sense while the pair is matched (dormant pairs still get some of them).
 _NEEDS_ACTIVE = {
-    Kind.FIRST_CONTACT_CHECK,
-    Kind.FIRST_CONTACT_REMINDER,
-    Kind.FIRST_CONTACT_ESCALATION,
-    Kind.FIRST_MEETING_SURVEY,
-    Kind.MEETING_PROMPT,
+    FollowupKind.FIRST_CONTACT_CHECK,
+    FollowupKind.FIRST_CONTACT_REMINDER,
+    FollowupKind.FIRST_CONTACT_ESCALATION,
+    FollowupKind.FIRST_MEETING_SURVEY,
+    FollowupKind.MEETING_PROMPT,
 }
-_NEEDS_LIVE = {Kind.END_OF_TERM}
+_NEEDS_LIVE = {FollowupKind.END_OF_TERM}
 _NEEDS_NO_FIRST_CONTACT = {
-    Kind.FIRST_CONTACT_CHECK,
-    Kind.FIRST_CONTACT_REMINDER,
-    Kind.FIRST_CONTACT_ESCALATION,
-    Kind.ADMIN_NO_FIRST_CONTACT,
+    FollowupKind.FIRST_CONTACT_CHECK,
+    FollowupKind.FIRST_CONTACT_REMINDER,
+    FollowupKind.FIRST_CONTACT_ESCALATION,
+    FollowupKind.ADMIN_NO_FIRST_CONTACT,
 }
-_LIVE = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -88,7 +90,7 @@ def match_followups(mentorship: Mentorship, settings: ProgrammeSettings) -> list
     start = mentorship.started_at
     student, mentor = mentorship.student_id, mentorship.mentor_id
 
-    def one(kind: Kind, recipient: int, days: int) -> PlannedFollowup:
+    def one(kind: FollowupKind, recipient: int, days: int) -> PlannedFollowup:
         return PlannedFollowup(
             team_id=mentorship.team_id,
             kind=kind,
@@ -99,12 +101,12 @@ def match_followups(mentorship: Mentorship, settings: ProgrammeSettings) -> list
         )
 
     planned = [
-        one(Kind.FIRST_CONTACT_CHECK, mentor, settings.first_contact_check_days),
-        one(Kind.FIRST_CONTACT_REMINDER, student, settings.first_contact_reminder_days),
-        one(Kind.FIRST_CONTACT_ESCALATION, student, settings.first_contact_escalation_days),
-        one(Kind.FIRST_CONTACT_ESCALATION, mentor, settings.first_contact_escalation_days),
-        one(Kind.FIRST_MEETING_SURVEY, student, settings.survey_delay_days),
-        one(Kind.FIRST_MEETING_SURVEY, mentor, settings.survey_delay_days),
+        one(FollowupKind.FIRST_CONTACT_CHECK, mentor, settings.first_contact_check_days),
+        one(FollowupKind.FIRST_CONTACT_REMINDER, student, settings.first_contact_reminder_days),
+        one(FollowupKind.FIRST_CONTACT_ESCALATION, student, settings.first_contact_escalation_days),
+        one(FollowupKind.FIRST_CONTACT_ESCALATION, mentor, settings.first_contact_escalation_days),
+        one(FollowupKind.FIRST_MEETING_SURVEY, student, settings.survey_delay_days),
+        one(FollowupKind.FIRST_MEETING_SURVEY, mentor, settings.survey_delay_days),
     ]
     term_end = mentorship.term_ends_at or start + timedelta(days=settings.mentorship_term_days)
     return planned + term_followups(mentorship, settings, after=start, term_end=term_end)
@@ -130,7 +132,7 @@ def term_followups(
             planned += [
                 PlannedFollowup(
                     team_id=mentorship.team_id,
-                    kind=Kind.MEETING_PROMPT,
+                    kind=FollowupKind.MEETING_PROMPT,
                     recipient_id=recipient,
                     period=mentorship_period(mentorship.id, f"p{k}"),
                     due_at=due,
@@ -142,7 +144,7 @@ def term_followups(
     planned += [
         PlannedFollowup(
             team_id=mentorship.team_id,
-            kind=Kind.END_OF_TERM,
+            kind=FollowupKind.END_OF_TERM,
             recipient_id=recipient,
             period=mentorship_period(mentorship.id, f"t{term_end.date().isoformat()}"),
             due_at=max(question_at, after),
@@ -163,7 +165,7 @@ def plan_match_followups(
 def plan_admin_notices(
     bot: BotContext,
     session: Session,
-    kind: Kind,
+    kind: FollowupKind,
     *,
     team_id: str,
     period: str,
@@ -244,46 +246,46 @@ def render_followup(
     first-contact escalation tells the admins. `meetings_held`: the pair's count when the caller read it
     for a whole batch (the dispatcher); read here otherwise.
     """
-    kind = Kind(followup.kind)
+    kind = FollowupKind(followup.kind)
     mentorship = followup.mentorship
     if followup.mentorship_id is not None:
         if mentorship is None or mentorship.student is None or mentorship.mentor is None:
             return _skip("the mentorship or one of its pair is gone")
         if kind in _NEEDS_ACTIVE and mentorship.status != MentorshipStatus.ACTIVE:
             return _skip(f"the mentorship is {mentorship.status}")
-        if kind in _NEEDS_LIVE and mentorship.status not in _LIVE:
+        if kind in _NEEDS_LIVE and mentorship.status not in LIVE_MENTORSHIP_STATUSES:
             return _skip("the mentorship has ended")
-        if kind is Kind.DORMANT_CHECK and mentorship.status != MentorshipStatus.DORMANT:
+        if kind is FollowupKind.DORMANT_CHECK and mentorship.status != MentorshipStatus.DORMANT:
             return _skip("the pair is no longer dormant")
         if kind in _NEEDS_NO_FIRST_CONTACT and mentorship.first_contact_at is not None:
             return _skip("the first contact was made")
         renewed = mentorship.term_ends_at is not None and not followup.period.endswith(
             mentorship.term_ends_at.date().isoformat()
         )
-        if kind is Kind.END_OF_TERM and renewed:
+        if kind is FollowupKind.END_OF_TERM and renewed:
             return _skip("the term was renewed")
-        if kind is Kind.MEETING_PROMPT and _looks_back_and_turns_dormant(
+        if kind is FollowupKind.MEETING_PROMPT and _looks_back_and_turns_dormant(
             bot, session, mentorship, followup.period, now
         ):
             return _skip("three prompts in a row went unanswered: the pair is now dormant")
-        if kind is Kind.FIRST_CONTACT_ESCALATION:
+        if kind is FollowupKind.FIRST_CONTACT_ESCALATION:
             plan_admin_notices(
                 bot,
                 session,
-                Kind.ADMIN_NO_FIRST_CONTACT,
+                FollowupKind.ADMIN_NO_FIRST_CONTACT,
                 team_id=mentorship.team_id,
                 period=mentorship_period(mentorship.id),
                 now=now,
                 mentorship_id=mentorship.id,
             )
-    elif kind is Kind.STUDENT_REMINDER:
+    elif kind is FollowupKind.STUDENT_REMINDER:
         if not followup.recipient.wants_student_reminders:
             return _skip("the student stopped these reminders")
         if not queries.never_asked(session, followup.recipient_id):
             return _skip("the student has asked for a mentor since")
-    elif kind is Kind.RECRUITING_INVITE and not still_invitable(session, followup.recipient_id):
+    elif kind is FollowupKind.RECRUITING_INVITE and not still_invitable(session, followup.recipient_id):
         return _skip("the alumnus volunteered meanwhile, or is no longer an alumnus")
-    elif kind in (Kind.REQUEST_UNMATCHED, Kind.ADMIN_REQUEST_UNMATCHED):
+    elif kind in (FollowupKind.REQUEST_UNMATCHED, FollowupKind.ADMIN_REQUEST_UNMATCHED):
         request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
         if request is None or request.student is None:
             return _skip("the request is gone")
@@ -294,7 +296,7 @@ def render_followup(
 def content_of(session: Session, followup: Followup, meetings_held: int | None = None) -> FollowupContent:
     """What the message of `followup` shows, read from the database; the same when it is sent and when it
     is shown again with its answer (times are counted from when it was due, not from now)."""
-    kind = Kind(followup.kind)
+    kind = FollowupKind(followup.kind)
     mentorship = followup.mentorship
     if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
         shown_until = mentorship.ended_at or followup.due_at
@@ -313,7 +315,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             is_reminder=":r" in followup.period,
             mentorship_id=mentorship.id,
         )
-    if kind is Kind.STUDENT_REMINDER:
+    if kind is FollowupKind.STUDENT_REMINDER:
         settings = programme_settings(session, followup.team_id)
         topic_keys = [topic.key for topic in topics_of(settings)]
         return FollowupContent(
@@ -342,11 +344,13 @@ def _looks_back_and_turns_dormant(
     current = current_period.split(":r")[0]
     answered_by_prompt: dict[str, bool] = {}
     rows = queries.prompt_rows(
-        session, mentorship.id, (Kind.MEETING_PROMPT, Kind.DORMANT_CHECK, Kind.END_OF_TERM)
+        session,
+        mentorship.id,
+        (FollowupKind.MEETING_PROMPT, FollowupKind.DORMANT_CHECK, FollowupKind.END_OF_TERM),
     )
     for row in rows:
         prompt = row.period.split(":r")[0]
-        is_prompt = row.kind == Kind.MEETING_PROMPT
+        is_prompt = row.kind == FollowupKind.MEETING_PROMPT
         if prompt == current or row.state not in (FollowupState.SENT, FollowupState.ANSWERED):
             continue
         if not is_prompt and row.state != FollowupState.ANSWERED:
@@ -377,7 +381,7 @@ def _looks_back_and_turns_dormant(
             [
                 PlannedFollowup(
                     team_id=mentorship.team_id,
-                    kind=Kind.DORMANT_CHECK,
+                    kind=FollowupKind.DORMANT_CHECK,
                     recipient_id=recipient,
                     period=period,
                     due_at=now,
@@ -391,7 +395,7 @@ def _looks_back_and_turns_dormant(
         plan_admin_notices(
             bot,
             session,
-            Kind.ADMIN_DORMANT,
+            FollowupKind.ADMIN_DORMANT,
             team_id=mentorship.team_id,
             period=period,
             now=now,
@@ -447,12 +451,12 @@ ANSWER_OF_ACTION: dict[str, Answer] = {
     ids.FOLLOWUP_STOP_REMINDERS: Answer.STOP_REMINDERS,
 }
 # Which answers each kind accepts: a button of one kind replayed on another changes nothing.
-_ANSWERS_OF_KIND: dict[Kind, set[Answer]] = {
-    Kind.FIRST_CONTACT_CHECK: {Answer.CONTACT_YES, Answer.CONTACT_NOT_YET},
-    Kind.FIRST_CONTACT_ESCALATION: {Answer.RELEASE},
-    Kind.FIRST_MEETING_SURVEY: {*(Answer(f"rate_{n}") for n in range(1, 6)), Answer.NOT_MET_YET},
-    Kind.CLOSING_SURVEY: {Answer(f"rate_{n}") for n in range(1, 6)},
-    Kind.MEETING_PROMPT: {
+_ANSWERS_OF_KIND: dict[FollowupKind, set[Answer]] = {
+    FollowupKind.FIRST_CONTACT_CHECK: {Answer.CONTACT_YES, Answer.CONTACT_NOT_YET},
+    FollowupKind.FIRST_CONTACT_ESCALATION: {Answer.RELEASE},
+    FollowupKind.FIRST_MEETING_SURVEY: {*(Answer(f"rate_{n}") for n in range(1, 6)), Answer.NOT_MET_YET},
+    FollowupKind.CLOSING_SURVEY: {Answer(f"rate_{n}") for n in range(1, 6)},
+    FollowupKind.MEETING_PROMPT: {
         Answer.MET,
         Answer.MET_VIDEO,
         Answer.MET_IN_PERSON,
@@ -460,9 +464,9 @@ _ANSWERS_OF_KIND: dict[Kind, set[Answer]] = {
         Answer.REMIND_NEXT_WEEK,
         Answer.END,
     },
-    Kind.DORMANT_CHECK: {Answer.CONTINUE, Answer.END},
-    Kind.END_OF_TERM: {Answer.RENEW, Answer.CLOSE},
-    Kind.STUDENT_REMINDER: {Answer.STOP_REMINDERS},
+    FollowupKind.DORMANT_CHECK: {Answer.CONTINUE, Answer.END},
+    FollowupKind.END_OF_TERM: {Answer.RENEW, Answer.CLOSE},
+    FollowupKind.STUDENT_REMINDER: {Answer.STOP_REMINDERS},
 }
 _HOW_MET = {
     Answer.MET: None,
@@ -470,54 +474,46 @@ _HOW_MET = {
     Answer.MET_IN_PERSON: "in_person",
     Answer.MET_PHONE: "phone",
 }
-_SURVEY_OF_KIND = {Kind.FIRST_MEETING_SURVEY: "first_meeting", Kind.CLOSING_SURVEY: "closing"}
-
-
-@dataclass(frozen=True)
-class AnswerOutcome:
-    """What the person who clicked sees: their message updated, or a refusal just for them, and maybe a
-    modal to open with the click's trigger (the optional comment after a rating)."""
-
-    updated: Message | None = None
-    refusal: Message | None = None
-    modal: dict | None = None
+_SURVEY_OF_KIND = {FollowupKind.FIRST_MEETING_SURVEY: "first_meeting", FollowupKind.CLOSING_SURVEY: "closing"}
 
 
 @dataclass(frozen=True)
 class _Taken:
     followup_id: int
-    kind: Kind
+    kind: FollowupKind
     mentorship_id: int | None
     updated: Message
 
 
-def answer_followup(bot: BotContext, person: Person, action_id: str, followup_id: int) -> AnswerOutcome:
-    """A follow-up's button was clicked: take the answer once, apply it, re-plan, show what was chosen."""
-    answer = ANSWER_OF_ACTION[action_id]
+def answer_followup(bot: BotContext, person: Person, action_id: str, followup_id: int) -> Outcome:
+    """A follow-up's button was clicked: take the answer once, apply it, re-plan, show what was chosen.
+    A rating opens the optional comment's modal; releasing or closing ends the mentorship."""
+    answer = ANSWER_OF_ACTION.get(action_id)
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         taken = _take_answer(bot, session, person, followup_id, answer, now)
         if isinstance(taken, Message):
-            return AnswerOutcome(refusal=taken)
+            return reply(taken)
+        assert answer is not None
         _apply_answer(bot, session, person, taken, answer, now)
+    outcome = Outcome(reply=taken.updated, replace_original=True)
     if answer in (Answer.RELEASE, Answer.CLOSE) and taken.mentorship_id is not None:
-        _end_for(bot, person, taken.mentorship_id, answer, now)
-    modal = None
+        outcome += _end_for(bot, person, taken.mentorship_id, answer, now)
     if answer.value.startswith("rate_"):
-        modal = messages.comment_modal(person.locale, followup_id)
-    return AnswerOutcome(updated=taken.updated, modal=modal)
+        outcome += Outcome(modal=messages.comment_modal(person.locale, followup_id))
+    return outcome
 
 
 def _take_answer(
-    bot: BotContext, session: Session, person: Person, followup_id: int, answer: Answer, now: datetime
+    bot: BotContext, session: Session, person: Person, followup_id: int, answer: Answer | None, now: datetime
 ) -> _Taken | Message:
     followup = session.get(Followup, followup_id)
-    if followup is None or followup.recipient_id != person.member_id:
+    if followup is None or followup.recipient_id != person.member_id or answer is None:
         logger.warning(
             "refused an answer to follow-up %s by member %s: not theirs", followup_id, person.member_id
         )
         return messages.refusal(person.locale, "common.not_for_you")
-    kind = Kind(followup.kind)
+    kind = FollowupKind(followup.kind)
     if answer not in _ANSWERS_OF_KIND.get(kind, set()):
         logger.warning("refused answer %s to follow-up %s: not one of its buttons", answer, followup_id)
         return messages.refusal(person.locale, "common.not_for_you")
@@ -576,7 +572,7 @@ def _apply_answer(
             [
                 PlannedFollowup(
                     team_id=followup.team_id,
-                    kind=Kind.MEETING_PROMPT,
+                    kind=FollowupKind.MEETING_PROMPT,
                     recipient_id=person.member_id,
                     period=f"{base}:r{int(count or 0) + 1}",
                     due_at=now + REMIND_AGAIN_AFTER,
@@ -616,16 +612,14 @@ def _asks_about_current_term(session: Session, followup_id: int, mentorship: Men
     )
 
 
-def _end_for(bot: BotContext, person: Person, mentorship_id: int, answer: Answer, now: datetime) -> None:
+def _end_for(bot: BotContext, person: Person, mentorship_id: int, answer: Answer, now: datetime) -> Outcome:
     """Release a match without first contact, or close at the end of term, through the same function as
     the End button; closing then asks both for a closing survey and thanks the mentor."""
-    # Imported here: bot.mentorships publishes the Home, whose sections include this module's.
-    from bot.mentorships import EndOutcome, end_mentorship
-
     reason_key = "followups.release_reason" if answer is Answer.RELEASE else "followups.close_reason"
-    outcome = end_mentorship(bot, person, mentorship_id, t(person.locale, reason_key))
-    if outcome is EndOutcome.ENDED and answer is Answer.CLOSE:
+    ended, outcome = ended_mentorship(bot, person, mentorship_id, t(person.locale, reason_key))
+    if ended is EndOutcome.ENDED and answer is Answer.CLOSE:
         plan_closing_followups(bot, mentorship_id, now)
+    return outcome
 
 
 def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -> None:
@@ -644,68 +638,56 @@ def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -
                 mentorship_id=mentorship.id,
             )
             for kind, recipient in (
-                (Kind.CLOSING_SURVEY, mentorship.student_id),
-                (Kind.CLOSING_SURVEY, mentorship.mentor_id),
-                (Kind.MENTOR_THANKS, mentorship.mentor_id),
+                (FollowupKind.CLOSING_SURVEY, mentorship.student_id),
+                (FollowupKind.CLOSING_SURVEY, mentorship.mentor_id),
+                (FollowupKind.MENTOR_THANKS, mentorship.mentor_id),
             )
         ]
         queries.plan_followups(session, planned, now)
 
 
-def end_modal_for_followup(bot: BotContext, person: Person, followup_id: int) -> dict | Message:
+def end_modal_for_followup(bot: BotContext, person: Person, followup_id: int) -> Outcome:
     """The "End our mentorship" modal of a prompt, or a refusal; database only, to beat the trigger's 3 s."""
     with bot.sessions.begin() as session:
         followup = session.get(Followup, followup_id)
         if followup is None or followup.recipient_id != person.member_id:
-            return messages.refusal(person.locale, "common.not_for_you")
+            return reply(messages.refusal(person.locale, "common.not_for_you"))
         mentorship = followup.mentorship
-        if followup.state != FollowupState.SENT or mentorship is None or mentorship.status not in _LIVE:
-            return messages.refusal(person.locale, "common.already_done")
-    return messages.end_modal(person.locale, followup_id)
+        if (
+            followup.state != FollowupState.SENT
+            or mentorship is None
+            or mentorship.status not in LIVE_MENTORSHIP_STATUSES
+        ):
+            return reply(messages.refusal(person.locale, "common.already_done"))
+    return Outcome(modal=messages.end_modal(person.locale, followup_id))
 
 
-def end_from_followup(
-    bot: BotContext, person: Person, followup_id: int, reason: str | None
-) -> Message | None:
+def end_from_followup(bot: BotContext, person: Person, followup_id: int, reason: str | None) -> Outcome:
     """The prompt's end modal was submitted: take the answer once, update the prompt, end the mentorship
     (which tells the other side and offers the student a new request). A refusal when nothing changed."""
-    from bot.mentorships import EndOutcome, end_mentorship, end_refusal
-
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         taken = _take_answer(bot, session, person, followup_id, Answer.END, now)
         if isinstance(taken, Message):
-            return taken
+            return reply(taken)
         followup = session.get(Followup, followup_id)
-        assert followup is not None
-        where = (followup.channel_id, followup.message_ts)
-    _update_message(bot, where, taken.updated)
-    assert taken.mentorship_id is not None
-    outcome = end_mentorship(bot, person, taken.mentorship_id, reason)
-    return None if outcome is EndOutcome.ENDED else end_refusal(person, outcome)
+        assert followup is not None and taken.mentorship_id is not None
+        channel, ts = followup.channel_id, followup.message_ts
+    prompt_updated = Outcome(updates=(Update(channel, ts, taken.updated),) if channel and ts else ())
+    return prompt_updated + end_mentorship(bot, person, taken.mentorship_id, reason)
 
 
-def _update_message(bot: BotContext, where: tuple[str | None, str | None], message: Message) -> None:
-    channel, ts = where
-    if not channel or not ts:
-        return
-    try:
-        bot.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
-    except SlackApiError as error:
-        logger.warning("could not update a follow-up's message: %s", error.response.get("error"))
-
-
-def save_survey_comment(bot: BotContext, person: Person, followup_id: int, comment: str | None) -> None:
+def save_survey_comment(bot: BotContext, person: Person, followup_id: int, comment: str | None) -> Outcome:
     """The optional comment after a rating, kept with that person's answer to that survey."""
     comment = (comment or "").strip()[:COMMENT_MAX_LENGTH]
     if not comment:
-        return
+        return Outcome()
     with bot.sessions.begin() as session:
         followup = session.get(Followup, followup_id)
         if followup is None or followup.recipient_id != person.member_id or followup.mentorship_id is None:
             logger.warning("refused a survey comment for follow-up %s: not the recipient's", followup_id)
-            return
-        survey = _SURVEY_OF_KIND.get(Kind(followup.kind))
+            return Outcome()
+        survey = _SURVEY_OF_KIND.get(FollowupKind(followup.kind))
         answer = session.scalar(
             select(SurveyAnswer).where(
                 SurveyAnswer.mentorship_id == followup.mentorship_id,
@@ -715,6 +697,7 @@ def save_survey_comment(bot: BotContext, person: Person, followup_id: int, comme
         )
         if answer is not None:
             answer.comment = comment
+    return Outcome()
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -726,17 +709,15 @@ def next_followup_section(bot: BotContext, session: Session, person: Person) -> 
     followup = queries.next_followup_of(session, person.member_id)
     if followup is None:
         return []
-    return messages.next_followup_blocks(person.locale, followup.id, Kind(followup.kind), followup.due_at)
+    return messages.next_followup_blocks(
+        person.locale, followup.id, FollowupKind(followup.kind), followup.due_at
+    )
 
 
-def snooze_followup(bot: BotContext, person: Person, followup_id: int) -> bool:
-    """Move the person's next follow-up a week later (their own, still unsent), then refresh their Home."""
-    from bot.home import publish_home
-
+def snooze_followup(bot: BotContext, person: Person, followup_id: int) -> Outcome:
+    """Move the person's next follow-up a week later (their own, still unsent); their Home shows it."""
     with bot.sessions.begin() as session:
         followup = session.get(Followup, followup_id)
-        snoozed = followup is not None and queries.snooze_next_followup(
-            session, followup_id, person.member_id, followup.due_at + SNOOZE
-        )
-    publish_home(bot, bot.client, person)
-    return snoozed
+        if followup is not None:
+            queries.snooze_next_followup(session, followup_id, person.member_id, followup.due_at + SNOOZE)
+    return Outcome(homes=(person,))

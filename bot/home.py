@@ -1,4 +1,5 @@
-"""The App Home tab, published when a person opens it and re-published by any feature that changes it.
+"""The App Home tab, published when a person opens it and re-published (an outcome's `homes`) by any
+feature that changes it.
 
 Its content is the person's status plus one section per feature. A feature adds its section by appending a
 builder to `HOME_SECTIONS`: `(bot, session, person) -> list of blocks`, empty when it has nothing to show.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
@@ -31,8 +31,3 @@ def home_view_for(bot: BotContext, person: Person) -> dict:
         status = read_status(session, person)
         extra = [build(bot, session, person) for build in HOME_SECTIONS] if person.role is not None else []
     return home_view(person.locale, status, extra)
-
-
-def publish_home(bot: BotContext, client: WebClient, person: Person) -> None:
-    """Publish (or refresh) the person's Home tab. Raises SlackApiError, for the caller to decide."""
-    client.views_publish(user_id=person.user_id, view=home_view_for(bot, person))

@@ -11,7 +11,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from bot.config import SUPPORTED_LOCALES
+SUPPORTED_LOCALES = ("fr", "en")
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 

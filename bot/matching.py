@@ -6,8 +6,8 @@ often, the request never has more than `offers_per_request` pending offers.
 
 Accepting: one transaction claims the request, the offer and a place of the mentor with conditional
 UPDATEs, creates the mentorship and withdraws the other offers. If any claim fails, everything rolls
-back and the mentor is told why. The DMs go out after the commit, so nobody is told of a match that
-did not happen.
+back and the mentor is told why. Every function returns an `Outcome`: the DMs go out after the commit
+(`bot.deliver`), so nobody is told of a match that did not happen.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
@@ -25,29 +24,14 @@ from bot.followups import plan_match_followups
 from bot.members import Person, member_locale
 from bot.messages import match as match_messages
 from bot.messages import offers as offer_messages
-from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome, RequestSummary
+from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import Topic, charter_in_force, charter_text, programme_settings, topics_of
 from storage.models import Member, MentoringRequest, Mentorship, Offer, OfferStatus, RequestStatus
 from storage.queries import matching as queries
-from storage.queries.members import find_member
 from storage.queries.requests import waiting_request_ids
 
 logger = logging.getLogger(__name__)
-
-# Slack errors meaning the person is gone for good: offer them nothing more.
-_GONE = ("user_not_found", "account_inactive", "user_disabled")
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What to tell the person who clicked, through the interaction's response_url."""
-
-    message: Message
-    replace_original: bool = False
-
-    def as_kwargs(self) -> dict:
-        return {"replace_original": self.replace_original, **self.message.as_kwargs()}
 
 
 @dataclass(frozen=True)
@@ -56,6 +40,7 @@ class OfferDm:
 
     offer_id: int
     mentor_member_id: int
+    student_member_id: int
     mentor_user_id: str
     locale: str
     channel_id: str | None
@@ -93,6 +78,7 @@ def _offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> l
             OfferDm(
                 offer_id=offer.id,
                 mentor_member_id=offer.mentor_id,
+                student_member_id=offer.request.student_id,
                 mentor_user_id=offer.mentor.slack_user_id,
                 locale=member_locale(bot, offer.mentor),
                 channel_id=offer.dm_channel_id,
@@ -107,16 +93,16 @@ def _offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> l
 # Offering
 
 
-def offer_request(bot: BotContext, request_id: int) -> list[int]:
-    """Offer an open request to as many mentors as it lacks, and DM them; the member ids offered to.
+def offer_request(bot: BotContext, request_id: int) -> Outcome:
+    """Offer an open request to as many mentors as it lacks: their DMs, as notices.
 
-    Empty when the request is closed, already has its offers out, or nobody can take it now.
+    No notice when the request is closed, already has its offers out, or nobody can take it now.
     """
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         request = queries.lock_open_request(session, request_id)
         if request is None:
-            return []
+            return Outcome()
         mentor_ids = _mentors_to_offer(session, request)
         offer_ids = [
             queries.add_offer(
@@ -125,7 +111,7 @@ def offer_request(bot: BotContext, request_id: int) -> list[int]:
             for mentor_id in mentor_ids
         ]
         dms = _offer_dms(bot, session, offer_ids)
-    return [dm.mentor_member_id for dm in dms if _post_offer(bot, dm)]
+    return Outcome(notices=tuple(_offer_notice(dm) for dm in dms))
 
 
 def _mentors_to_offer(session: Session, request: MentoringRequest) -> list[int]:
@@ -156,33 +142,20 @@ def _mentors_to_offer(session: Session, request: MentoringRequest) -> list[int]:
     )
 
 
-def _post_offer(bot: BotContext, dm: OfferDm) -> bool:
-    """DM one offer and remember where it is; an undeliverable offer is withdrawn so it blocks nothing."""
-    try:
-        answer = bot.client.chat_postMessage(
-            channel=dm.mentor_user_id,
-            **offer_messages.offer_message(dm.locale, dm.request, dm.offer_id).as_kwargs(),
-        )
-    except SlackApiError as error:
-        code = error.response.get("error")
-        logger.warning("could not DM an offer to a mentor: %s", code)
-        now = bot.clock.now()
-        with bot.sessions.begin() as session:
-            queries.withdraw_offer(session, dm.offer_id, now)
-            if code in _GONE:
-                queries.mark_member_unreachable(session, dm.mentor_member_id, now)
-        return False
-    with bot.sessions.begin() as session:
-        queries.record_offer_message(session, dm.offer_id, answer["channel"], answer["ts"])
-    return True
+def _offer_notice(dm: OfferDm) -> Notice:
+    """An offer's DM: delivered, its place is kept on the offer; undeliverable, the offer is withdrawn
+    so it blocks nothing (`bot.deliver`)."""
+    return Notice(
+        user_id=dm.mentor_user_id,
+        message=offer_messages.offer_message(dm.locale, dm.request, dm.offer_id),
+        kind=NoticeKind.OFFER,
+        recipient_id=dm.mentor_member_id,
+        about=(dm.student_member_id,),
+        offer_id=dm.offer_id,
+    )
 
 
-def offer_to_next_candidates(bot: BotContext, request_id: int) -> None:
-    """Top up the request's offers after a decline or an expired offer (the follow-ups call this)."""
-    offer_request(bot, request_id)
-
-
-def offer_waiting_requests(bot: BotContext, team_id: str) -> None:
+def offer_waiting_requests(bot: BotContext, team_id: str) -> Outcome:
     """Offer every open request nobody is looking at to whoever is available now, oldest first.
 
     Called when a mentor volunteers, resumes, or a place frees up. Safe to call at any time, and from
@@ -190,28 +163,24 @@ def offer_waiting_requests(bot: BotContext, team_id: str) -> None:
     """
     with bot.sessions.begin() as session:
         request_ids = waiting_request_ids(session, team_id)
+    outcome = Outcome()
     for request_id in request_ids:
-        offer_request(bot, request_id)
+        outcome += offer_request(bot, request_id)
+    return outcome
 
 
-def update_offer_dms(bot: BotContext, dms: Sequence[OfferDm], outcome: OfferOutcome) -> None:
-    """Replace the buttons of these offers' DMs with what happened. Best effort: a DM that cannot be
-    updated is logged; the database already says the offer is closed, and a click on it is refused."""
-    for dm in dms:
-        if not dm.channel_id or not dm.message_ts:
-            continue
-        try:
-            bot.client.chat_update(
-                channel=dm.channel_id,
-                ts=dm.message_ts,
-                **offer_messages.answered_offer(dm.locale, dm.request, outcome).as_kwargs(),
-            )
-        except SlackApiError as error:
-            logger.warning("could not update an offer's DM: %s", error.response.get("error"))
+def offer_updates(dms: Sequence[OfferDm], outcome: OfferOutcome) -> tuple[Update, ...]:
+    """These offers' DMs, their buttons replaced with what happened. A DM never delivered has none; the
+    database already says the offer is closed, and a click on it is refused."""
+    return tuple(
+        Update(dm.channel_id, dm.message_ts, offer_messages.answered_offer(dm.locale, dm.request, outcome))
+        for dm in dms
+        if dm.channel_id and dm.message_ts
+    )
 
 
 def withdrawn_offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> list[OfferDm]:
-    """The DMs of offers just withdrawn, for `update_offer_dms` after the transaction."""
+    """The DMs of offers just withdrawn, for `offer_updates`."""
     return _offer_dms(bot, session, offer_ids)
 
 
@@ -241,7 +210,7 @@ class Match:
     charter_text: str
 
 
-def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Reply:
+def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Outcome:
     """A mentor clicked Accept: make the match if they are first, and tell everyone concerned."""
     try:
         with bot.sessions.begin() as session:
@@ -251,13 +220,13 @@ def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Reply:
             logger.warning(
                 "refused an accept of offer %s by member %s: not theirs", offer_id, person.member_id
             )
-        return Reply(offer_messages.offer_refusal(person.locale, refusal.key))
-    update_offer_dms(bot, match.withdrawn, OfferOutcome.TAKEN)
-    _send_match_dms(bot, match)
+        return reply(offer_messages.offer_refusal(person.locale, refusal.key))
     accepted = match.accepted
-    return Reply(
-        offer_messages.answered_offer(accepted.locale, accepted.request, OfferOutcome.ACCEPTED),
+    return Outcome(
+        reply=offer_messages.answered_offer(accepted.locale, accepted.request, OfferOutcome.ACCEPTED),
         replace_original=True,
+        updates=offer_updates(match.withdrawn, OfferOutcome.TAKEN),
+        notices=_match_notices(match),
     )
 
 
@@ -327,52 +296,52 @@ def _match_facts(
     )
 
 
-def _send_match_dms(bot: BotContext, match: Match) -> None:
-    """The student learns who their mentor is and that they write first; the mentor, who will write."""
+def _match_notices(match: Match) -> tuple[Notice, ...]:
+    """The student learns who their mentor is and that they write first; the mentor, who will write.
+    Both show the pair (the mentor's quotes the student's request), so both are about both."""
+    accepted = match.accepted
     student_dm = match_messages.match_for_student(
         match.student_locale,
-        mentor_user_id=match.accepted.mentor_user_id,
+        mentor_user_id=accepted.mentor_user_id,
         shared_topics=match.shared_topics,
         shared_language=match.shared_language,
         charter_text=match.charter_text,
         mentorship_id=match.mentorship_id,
     )
-    request = match.accepted.request
+    request = accepted.request
     mentor_dm = match_messages.match_for_mentor(
-        match.accepted.locale,
+        accepted.locale,
         student_user_id=match.student_user_id,
         topics=request.topics,
         request_message=request.message,
         language=request.language,
     )
-    for user_id, dm in ((match.student_user_id, student_dm), (match.accepted.mentor_user_id, mentor_dm)):
-        try:
-            bot.client.chat_postMessage(channel=user_id, **dm.as_kwargs())
-        except SlackApiError as error:
-            # The match stands; the status command and the follow-ups still show it to both.
-            logger.warning("could not send a match DM: %s", error.response.get("error"))
+    pair = (accepted.student_member_id, accepted.mentor_member_id)
+    return (
+        Notice(
+            match.student_user_id, student_dm, NoticeKind.MATCH_FOR_STUDENT, accepted.student_member_id, pair
+        ),
+        Notice(
+            accepted.mentor_user_id, mentor_dm, NoticeKind.MATCH_FOR_MENTOR, accepted.mentor_member_id, pair
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------------------------------
 # Declining
 
 
-def open_decline_modal(
-    bot: BotContext, team_id: str, user_id: str, offer_id: int, trigger_id: str
-) -> Reply | None:
-    """Open the decline modal at once (the trigger dies after 3 s): one quick read, no call to Slack
-    before it. Returns a refusal instead when the offer is not this member's or no longer pending."""
+def decline_modal_for(bot: BotContext, person: Person, offer_id: int) -> Outcome:
+    """The decline modal, opened at once (the trigger dies after 3 s): one quick read, no call to Slack
+    before it. A refusal instead when the offer is not this member's or no longer pending."""
     with bot.sessions.begin() as session:
-        member = find_member(session, team_id, user_id)
-        offer = session.get(Offer, offer_id)
-        locale = member_locale(bot, member)
-        refusal = _answer_refusal(member, offer)
+        member = session.get(Member, person.member_id)
+        refusal = _answer_refusal(member, session.get(Offer, offer_id))
     if refusal is not None:
         if refusal == "common.not_for_you":
-            logger.warning("refused a decline of offer %s by %s: not theirs", offer_id, user_id)
-        return Reply(offer_messages.offer_refusal(locale, refusal))
-    bot.client.views_open(trigger_id=trigger_id, view=offer_messages.decline_modal(locale, offer_id))
-    return None
+            logger.warning("refused a decline of offer %s by %s: not theirs", offer_id, person.user_id)
+        return reply(offer_messages.offer_refusal(person.locale, refusal))
+    return Outcome(modal=offer_messages.decline_modal(person.locale, offer_id))
 
 
 def _answer_refusal(member: Member | None, offer: Offer | None) -> str | None:
@@ -383,36 +352,33 @@ def _answer_refusal(member: Member | None, offer: Offer | None) -> str | None:
     return None
 
 
-def decline_offer(
-    bot: BotContext, team_id: str, user_id: str, offer_id: int, reason: str | None
-) -> Message | None:
-    """A mentor submitted the decline modal: close their offer, thank them, and offer the request on.
+def decline_offer(bot: BotContext, person: Person, offer_id: int, reason: str | None) -> Outcome:
+    """A mentor submitted the decline modal: close their offer, and offer the request on.
 
-    Returns a message for the mentor when the decline changed nothing (already answered, not theirs).
+    Answers the mentor only when the decline changed nothing (already answered, not theirs).
     """
     now = bot.clock.now()
     reason = (reason or "").strip()[: offer_messages.DECLINE_REASON_MAX_LENGTH] or None
     with bot.sessions.begin() as session:
-        member = find_member(session, team_id, user_id)
-        locale = member_locale(bot, member)
-        declined = member is not None and queries.claim_offer_decline(
-            session, offer_id, member.id, reason, now
-        )
+        declined = queries.claim_offer_decline(session, offer_id, person.member_id, reason, now)
         dms = _offer_dms(bot, session, [offer_id]) if declined else []
+        member = session.get(Member, person.member_id)
         if not declined and _answer_refusal(member, session.get(Offer, offer_id)) == "common.not_for_you":
-            logger.warning("refused a decline submission for offer %s by %s: not theirs", offer_id, user_id)
+            logger.warning(
+                "refused a decline submission for offer %s by %s: not theirs", offer_id, person.user_id
+            )
     if not declined:
-        return offer_messages.offer_refusal(locale, "common.already_done")
-    update_offer_dms(bot, dms, OfferOutcome.DECLINED)
-    offer_to_next_candidates(bot, dms[0].request.request_id)
-    return None
+        return reply(offer_messages.offer_refusal(person.locale, "common.already_done"))
+    return Outcome(
+        updates=offer_updates(dms, OfferOutcome.DECLINED), reoffer_requests=(dms[0].request.request_id,)
+    )
 
 
 # ------------------------------------------------------------------------------------------------------
 # After the match
 
 
-def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) -> Reply:
+def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) -> Outcome:
     """The student says they wrote to their mentor: noted once, and the match DM says so."""
     now = bot.clock.now()
     with bot.sessions.begin() as session:
@@ -421,9 +387,9 @@ def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) ->
             logger.warning(
                 "refused a first contact on mentorship %s by member %s", mentorship_id, person.member_id
             )
-            return Reply(offer_messages.offer_refusal(person.locale, "common.not_for_you"))
+            return reply(offer_messages.offer_refusal(person.locale, "common.not_for_you"))
         if not queries.claim_first_contact(session, mentorship_id, person.member_id, now):
-            return Reply(offer_messages.offer_refusal(person.locale, "common.already_done"))
+            return reply(offer_messages.offer_refusal(person.locale, "common.already_done"))
         request = mentorship.request
         mentor = mentorship.mentor
         assert request is not None and mentor is not None
@@ -431,7 +397,7 @@ def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) ->
         summary = summary_of(session, request)
         shared_topics = [topic for topic in summary.topics if topic.key in mentor_topics]
         charter = charter_text(charter_in_force(session, mentorship.team_id), person.locale)
-    return Reply(
+    return reply(
         match_messages.match_for_student(
             person.locale,
             mentor_user_id=mentor.slack_user_id,

@@ -11,12 +11,11 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from slack_sdk.errors import SlackApiError
-
+from bot import slack
 from bot.context import BotContext
 from bot.i18n import locale_from_slack
 from storage.models import Member, Role
-from storage.queries.members import get_or_create_member
+from storage.queries.members import find_member, get_or_create_member
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +68,22 @@ def identify(ctx: BotContext, team_id: str, user_id: str) -> Person:
     return person_of(ctx, member)
 
 
+def known_person(ctx: BotContext, team_id: str, user_id: str) -> Person:
+    """The person behind a Slack user id without creating a member or calling Slack: someone mentorbot
+    stores nothing about (or no longer does) is a stranger, `member_id` 0, in the school's language."""
+    with ctx.sessions.begin() as session:
+        member = find_member(session, team_id, user_id)
+        if member is not None:
+            return person_of(ctx, member)
+    return Person(0, team_id, user_id, None, ctx.config.default_locale, None, False)
+
+
+def stored_locale(ctx: BotContext, team_id: str, user_id: str) -> str:
+    """The member's language as last seen, from the database alone (fit for an ack)."""
+    with ctx.sessions.begin() as session:
+        return member_locale(ctx, find_member(session, team_id, user_id))
+
+
 def member_locale(ctx: BotContext, member: Member | None) -> str:
     """A member's language as last seen from Slack, else the school's default: no Web API call."""
     return (member.locale if member is not None else None) or ctx.config.default_locale
@@ -88,10 +103,10 @@ def person_of(ctx: BotContext, member: Member) -> Person:
 
 def _fetch_slack_user(ctx: BotContext, user_id: str) -> dict | None:
     try:
-        return ctx.client.users_info(user=user_id, include_locale=True)["user"]
-    except SlackApiError as error:
+        return slack.slack_user(ctx.client, user_id)
+    except slack.SLACK_FAILURES as error:
         # Not fatal: the person still gets an answer, in the school's default language.
-        logger.warning("users.info failed for a member: %s", error.response.get("error"))
+        logger.warning("users.info failed for a member: %s", slack.failure_of(error))
         return None
 
 

@@ -21,18 +21,17 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import func, or_, select
 
+from bot import slack
 from bot.context import BotContext
-from bot.home import publish_home
-from bot.matching import offer_request
-from bot.members import Person, identify, member_locale, person_of
-from bot.mentorships import end_mentorship
+from bot.members import Person, person_of
+from bot.mentorships import ended_mentorship
 from bot.messages import mentorships as mentorship_messages
 from bot.messages import privacy as messages
 from bot.messages.admin_roles import admins_only
 from bot.messages.kit import Message
+from bot.outcome import FileToUpload, Notice, NoticeKind, Outcome, Update, Upload, reply
 from storage.models import (
     CharterAcceptance,
     Meeting,
@@ -45,6 +44,11 @@ from storage.models import (
     SurveyAnswer,
 )
 from storage.queries import privacy as queries
+from storage.queries.delivery import (
+    forget_messages_about,
+    forget_messages_posted_before,
+    messages_posted_about,
+)
 from storage.queries.members import find_member
 
 logger = logging.getLogger(__name__)
@@ -108,65 +112,51 @@ def export_json(bot: BotContext, member_id: int) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-def _upload_json(bot: BotContext, to_user_id: str, subject_user_id: str, content: bytes, locale: str) -> bool:
+def _json_upload(bot: BotContext, subject_user_id: str, content: bytes, locale: str, sent: Message) -> Upload:
     filename = "mentorbot-data-" + subject_user_id + bot.clock.now().strftime("-%Y-%m-%d.json")
-    try:
-        channel = bot.client.conversations_open(users=to_user_id)["channel"]["id"]
-        bot.client.files_upload_v2(
-            channel=channel,
-            file=content,
-            filename=filename,
-            title=filename,
-            initial_comment=messages.export_comment(locale),
-        )
-    except SlackApiError as error:
-        logger.warning("could not upload a data export: %s", error.response.get("error"))
-        return False
-    return True
+    return Upload(
+        files=(FileToUpload(filename=filename, content=content, title=filename),),
+        comment=messages.export_comment(locale),
+        sent=sent,
+        failed=messages.export_failed(locale),
+    )
 
 
-def export_member_data(bot: BotContext, person: Person) -> Message:
+def export_member_data(bot: BotContext, person: Person) -> Outcome:
     """ "Export my data": the JSON file to the person's own DM, and a note where they clicked."""
     content = export_json(bot, person.member_id)
     logger.info("member %s exported their data", person.member_id)
-    if not _upload_json(bot, person.user_id, person.user_id, content, person.locale):
-        return messages.export_failed(person.locale)
-    return messages.export_sent(person.locale)
+    sent = messages.export_sent(person.locale)
+    return Outcome(upload=_json_upload(bot, person.user_id, content, person.locale, sent))
 
 
 # ------------------------------------------------------------------------------------------------------
 # Erasure
 
 
-def delete_confirmation_for(bot: BotContext, team_id: str, user_id: str, subject_user_id: str | None) -> dict:
-    """The confirmation modal; database only, so it opens within the 3 s of the click's trigger_id."""
-    with bot.sessions.begin() as session:
-        member = find_member(session, team_id, user_id)
-        locale = member_locale(bot, member)
-    return messages.delete_confirmation(locale, subject_user_id)
+def delete_confirmation_for(person: Person, subject_user_id: str | None) -> Outcome:
+    """The confirmation modal; nothing read from Slack, so it opens within the 3 s of its trigger_id."""
+    return Outcome(modal=messages.delete_confirmation(person.locale, subject_user_id))
 
 
-def confirmed_erasure(
-    bot: BotContext, team_id: str, user_id: str, subject_user_id: str | None
-) -> Message | None:
-    """The confirmation was submitted by `user_id`: erase their own data, or, for an admin checked now with
-    Slack, the data of `subject_user_id`. Returns what to DM them (None once they are erased and told)."""
+def confirmed_erasure(bot: BotContext, requester: Person, subject_user_id: str | None) -> Outcome:
+    """The confirmation was submitted by `requester`: erase their own data, or, for an admin checked now
+    with Slack, the data of `subject_user_id`."""
+    team_id, user_id = requester.team_id, requester.user_id
     if subject_user_id and subject_user_id != user_id:
-        requester = identify(bot, team_id, user_id)
         if not admin_confirmed_now(bot, requester):
             logger.warning("refused to erase the data of %s: %s is not an admin", subject_user_id, user_id)
-            return admins_only(requester.locale)
+            return reply(admins_only(requester.locale))
         subject = _known_person(bot, team_id, subject_user_id)
         if subject is None:
-            return messages.unknown_member(requester.locale, subject_user_id)
+            return reply(messages.unknown_member(requester.locale, subject_user_id))
         logger.info("admin %s erases the data of %s at their request", user_id, subject_user_id)
-        erase_member_data(bot, subject)
-        return messages.admin_data_deleted(requester.locale, subject_user_id)
-    subject = _known_person(bot, team_id, user_id)
-    if subject is None:  # erased already (a second submission): nothing to do, nothing created
-        return messages.data_deleted(bot.config.default_locale)
-    erase_member_data(bot, subject)
-    return None
+        return erase_member_data(bot, subject) + reply(
+            messages.admin_data_deleted(requester.locale, subject_user_id)
+        )
+    if requester.member_id == 0:  # erased already (a second submission): nothing to do, nothing created
+        return reply(messages.data_deleted(requester.locale))
+    return erase_member_data(bot, requester)
 
 
 def _known_person(bot: BotContext, team_id: str, user_id: str) -> Person | None:
@@ -176,52 +166,60 @@ def _known_person(bot: BotContext, team_id: str, user_id: str) -> Person | None:
         return person_of(bot, member) if member is not None else None
 
 
-def erase_member_data(bot: BotContext, subject: Person) -> None:
+def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
     """Erase everything about `subject`, kindly: mentorships end with the usual messages, pending offers
-    go to other mentors, the offers' DMs stop showing the student's words. Safe to run twice."""
+    go to other mentors, every message that showed them (offers, match DMs, notices) is rewritten.
+    Safe to run twice: the second time finds nothing to erase and says so again."""
     with bot.sessions.begin() as session:
         live = queries.live_mentorship_ids(session, subject.member_id)
+    outcome = Outcome()
     for mentorship_id in live:
-        end_mentorship(bot, subject, mentorship_id, None)
+        outcome += ended_mentorship(bot, subject, mentorship_id, None)[1]
 
     with bot.sessions.begin() as session:
+        posted = [
+            (row.channel_id, row.message_ts) for row in messages_posted_about(session, subject.member_id)
+        ]
+        forget_messages_about(session, subject.member_id)
         erasure = queries.erase_member(session, subject.member_id, bot.clock.now())
         stragglers = [
-            (mentorship_id, person_of(bot, other))
-            for mentorship_id, other_id in erasure.ended_mentorships
+            person_of(bot, other)
+            for _, other_id in erasure.ended_mentorships
             if other_id is not None and (other := session.get(Member, other_id)) is not None
         ]
     logger.info("member %s erased their data (or had it erased)", subject.member_id)
 
-    for channel, ts, locale in erasure.offer_dms:
-        _post(bot, "update", channel, messages.withdrawn_for_erasure(locale or bot.config.default_locale), ts)
-    for _, other in stragglers:  # matched while the kind messages went out: told the same way
-        _post(
-            bot,
-            "post",
+    default_locale = bot.config.default_locale
+    rewritten: dict[tuple[str, str], Message] = {
+        (channel, ts): messages.withdrawn_for_erasure(locale or default_locale)
+        for channel, ts, locale in erasure.offer_dms
+    }
+    for place in posted:
+        rewritten.setdefault(place, messages.message_erased(default_locale))
+    notices = [  # matched while the kind messages went out: told the same way
+        Notice(
             other.user_id,
             mentorship_messages.ended_for_other_side(
                 other.locale, subject.user_id, recipient_is_student=other.role is Role.STUDENT
             ),
+            NoticeKind.MENTORSHIP_ENDED,
+            other.member_id,
         )
-    for request_id in erasure.reoffered_request_ids:
-        offer_request(bot, request_id)
-    _post(bot, "post", subject.user_id, messages.data_deleted(subject.locale))
-    try:  # their Home tab stops showing their old profile and mentorships
-        blank = Person(0, subject.team_id, subject.user_id, None, subject.locale, None, False)
-        publish_home(bot, bot.client, blank)
-    except SlackApiError as error:
-        logger.warning("could not refresh an erased member's Home: %s", error.response.get("error"))
-
-
-def _post(bot: BotContext, how: str, channel: str, message: Message, ts: str | None = None) -> None:
-    try:
-        if how == "update":
-            bot.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
-        else:
-            bot.client.chat_postMessage(channel=channel, **message.as_kwargs())
-    except SlackApiError as error:
-        logger.warning("could not send a data-rights message: %s", error.response.get("error"))
+        for other in stragglers
+    ]
+    notices.append(
+        Notice(
+            subject.user_id, messages.data_deleted(subject.locale), NoticeKind.DATA_DELETED, subject.member_id
+        )
+    )
+    # Their Home tab stops showing their old profile and mentorships.
+    blank = Person(0, subject.team_id, subject.user_id, None, subject.locale, None, False)
+    return outcome + Outcome(
+        notices=tuple(notices),
+        updates=tuple(Update(channel, ts, message) for (channel, ts), message in rewritten.items()),
+        homes=(blank,),
+        reoffer_requests=tuple(erasure.reoffered_request_ids),
+    )
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -234,9 +232,9 @@ def admin_confirmed_now(bot: BotContext, person: Person) -> bool:
     if person.user_id in bot.config.admins:
         return True
     try:
-        user = bot.client.users_info(user=person.user_id)["user"]
-    except SlackApiError as error:
-        logger.warning("could not check a member's admin status: %s", error.response.get("error"))
+        user = slack.slack_user(bot.client, person.user_id)
+    except slack.SLACK_FAILURES as error:
+        logger.warning("could not check a member's admin status: %s", slack.failure_of(error))
         return False
     is_admin = bool(user.get("is_admin") or user.get("is_owner"))
     with bot.sessions.begin() as session:
@@ -258,30 +256,27 @@ def parse_admin_privacy(text: str) -> tuple[str, str] | None:
     return match.group(1), "export" if what in _EXPORT else "delete"
 
 
-def admin_privacy_command(bot: BotContext, admin: Person, text: str, trigger_id: str) -> Message | None:
+def admin_privacy_command(bot: BotContext, admin: Person, text: str) -> Outcome:
     """`/mentor admin privacy @someone export|delete`. Export sends the member's file to the admin's DM;
-    delete opens the same confirmation a member gets. None when a modal was opened."""
+    delete opens the same confirmation a member gets."""
     if not admin_confirmed_now(bot, admin):
         logger.warning("non-admin %s tried /mentor admin privacy", admin.user_id)
-        return admins_only(admin.locale)
+        return reply(admins_only(admin.locale))
     parsed = parse_admin_privacy(text)
     if parsed is None:
-        return messages.admin_usage(admin.locale)
+        return reply(messages.admin_usage(admin.locale))
     subject_user_id, what = parsed
     if what == "delete":
-        modal = delete_confirmation_for(bot, admin.team_id, admin.user_id, subject_user_id)
-        bot.client.views_open(trigger_id=trigger_id, view=modal)
-        return None
+        return delete_confirmation_for(admin, subject_user_id)
     with bot.sessions.begin() as session:
         member = find_member(session, admin.team_id, subject_user_id)
         member_id = member.id if member is not None else None
     if member_id is None:
-        return messages.unknown_member(admin.locale, subject_user_id)
+        return reply(messages.unknown_member(admin.locale, subject_user_id))
     logger.info("admin %s exports the data of %s at their request", admin.user_id, subject_user_id)
     content = export_json(bot, member_id)
-    if not _upload_json(bot, admin.user_id, subject_user_id, content, admin.locale):
-        return messages.export_failed(admin.locale)
-    return messages.admin_export_sent(admin.locale, subject_user_id)
+    sent = messages.admin_export_sent(admin.locale, subject_user_id)
+    return Outcome(upload=_json_upload(bot, subject_user_id, content, admin.locale, sent))
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -298,6 +293,7 @@ def anonymise_expired(bot: BotContext, now: datetime) -> int:
     cutoff = now - timedelta(days=bot.config.retention_days)
     with bot.sessions.begin() as session:
         changed = queries.erase_old_free_text(session, cutoff)
+        changed += forget_messages_posted_before(session, cutoff)
         gone = queries.inactive_member_ids(session, cutoff)
         for member_id in gone:
             queries.erase_member(session, member_id, now)

@@ -6,12 +6,10 @@ edits have something to version.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.orm import Session
 
-from bot.config import SUPPORTED_LOCALES
-from bot.i18n import catalogue, t
+from bot.i18n import SUPPORTED_LOCALES, catalogue, t
+from bot.messages.topics import Topic
 from storage.models import CharterVersion, ProgrammeSettings
 from storage.queries.programme import add_charter_version, current_charter, get_or_create_settings
 
@@ -27,15 +25,6 @@ DEFAULT_TOPIC_KEYS = (
     "arts",
     "public_service",
 )
-
-
-@dataclass(frozen=True)
-class Topic:
-    key: str
-    labels: dict[str, str]  # by locale
-
-    def label(self, locale: str) -> str:
-        return self.labels.get(locale) or next(iter(self.labels.values()))
 
 
 def default_topics() -> list[dict]:

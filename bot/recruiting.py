@@ -18,16 +18,16 @@ from datetime import datetime
 from bot.context import BotContext
 from bot.members import Person
 from bot.messages import recruiting as messages
-from bot.messages.followups import Kind
 from bot.messages.kit import Message
+from bot.outcome import Outcome, reply
 from bot.stats import refuse_non_admin
-from storage.models import Followup
+from storage.models import Followup, FollowupKind
 from storage.queries import settings as queries
 from storage.queries.followups import PlannedFollowup, mark_answered, plan_followups
 
 logger = logging.getLogger(__name__)
 
-RECRUITING_KIND = Kind.RECRUITING_INVITE
+RECRUITING_KIND = FollowupKind.RECRUITING_INVITE
 NOT_NOW = "not_now"
 
 
@@ -77,14 +77,12 @@ def start_campaign(bot: BotContext, admin: Person) -> Message:
     return messages.campaign_started(admin.locale, term, invited, already)
 
 
-def decline_invitation(
-    bot: BotContext, person: Person, followup_id: int
-) -> tuple[Message | None, Message | None]:
-    """ "Not now": taken once, by the invited alumnus only. (updated invitation, refusal): one is None."""
+def decline_invitation(bot: BotContext, person: Person, followup_id: int) -> Outcome:
+    """ "Not now": taken once, by the invited alumnus only; the invitation then says so."""
     with bot.sessions.begin() as session:
         followup = session.get(Followup, followup_id)
         if followup is None or followup.kind != RECRUITING_KIND or followup.recipient_id != person.member_id:
-            return None, messages.refusal(person.locale, "common.not_for_you")
+            return reply(messages.refusal(person.locale, "common.not_for_you"))
         if not mark_answered(session, followup_id, person.member_id, NOT_NOW, bot.clock.now()):
-            return None, messages.refusal(person.locale, "common.already_done")
-    return messages.invitation_declined(person.locale, followup_id), None
+            return reply(messages.refusal(person.locale, "common.already_done"))
+    return reply(messages.invitation_declined(person.locale, followup_id), replace_original=True)

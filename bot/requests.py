@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
-from bot.matching import Reply, named_topics, offer_request, update_offer_dms, withdrawn_offer_dms
-from bot.members import Person, identify, member_locale
+from bot.i18n import SUPPORTED_LOCALES
+from bot.matching import named_topics, offer_request, offer_updates, withdrawn_offer_dms
+from bot.members import Person, member_locale
 from bot.messages import requests as request_messages
 from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
+from bot.outcome import Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
 from storage.models import Member, MentoringRequest, Role
 from storage.queries.matching import search_available_mentors, withdraw_pending_offers
@@ -89,14 +90,14 @@ def read_request_form(view: dict, default_locale: str = "fr") -> RequestForm:
     )
 
 
-def start_request(bot: BotContext, person: Person, trigger_id: str) -> Message | None:
+def start_request(bot: BotContext, person: Person) -> Outcome:
     """Open the request modal for a student; or say why not (not a student, a request already open)."""
     if person.role is not Role.STUDENT:
-        return request_messages.only_students(person.locale)
+        return reply(request_messages.only_students(person.locale))
     with bot.sessions.begin() as session:
         open_request = open_request_of(session, person.member_id)
         if open_request is not None:
-            return _open_request_message(session, person.locale, open_request)
+            return reply(_open_request_message(session, person.locale, open_request))
         settings = programme_settings(session, person.team_id)
         charter = charter_in_force(session, person.team_id)
         view = request_messages.request_modal(
@@ -106,8 +107,7 @@ def start_request(bot: BotContext, person: Person, trigger_id: str) -> Message |
             charter.version,
             default_language=person.locale,
         )
-    bot.client.views_open(trigger_id=trigger_id, view=view)
-    return None
+    return Outcome(modal=view)
 
 
 def _open_request_message(session: Session, locale: str, request: MentoringRequest) -> Message:
@@ -127,18 +127,18 @@ def suggest_mentors(bot: BotContext, team_id: str, user_id: str, typed: str) -> 
         return request_messages.mentor_options(member_locale(bot, student), mentors)
 
 
-def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message | None:
-    """Create the request the student submitted, offer it, and return what to DM the student.
+def submit_request(bot: BotContext, person: Person, view: dict) -> Outcome:
+    """Create the request the student submitted, offer it, and tell the student (in their DM).
 
     The ack already refused an invalid form; it is checked again here because the background work runs
-    whatever the ack answered. None when there is nothing to say (an invalid form, already answered).
+    whatever the ack answered. Nothing to say for an invalid form.
     """
     form = read_request_form(view, bot.config.default_locale)
     if form.errors():
-        return None
-    person = identify(bot, team_id, user_id)
+        return Outcome()
+    team_id = person.team_id
     if person.role is not Role.STUDENT:
-        return request_messages.only_students(person.locale)
+        return reply(request_messages.only_students(person.locale))
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         # Never trust option values: topics must be the school's, the mentor a member of this school,
@@ -146,7 +146,7 @@ def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> M
         known_topics = {topic.key for topic in topics_of(programme_settings(session, team_id))}
         topics = [topic for topic in form.topics if topic in known_topics]
         if not topics:
-            return None
+            return Outcome()
         preferred = form.preferred_mentor_id
         if preferred is not None and _team_member(session, preferred, team_id) is None:
             preferred = None
@@ -167,7 +167,7 @@ def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> M
         if request is None:
             existing = open_request_of(session, person.member_id)
             assert existing is not None
-            return _open_request_message(session, person.locale, existing)
+            return reply(_open_request_message(session, person.locale, existing))
         record_charter_acceptance(
             session,
             team_id=team_id,
@@ -177,12 +177,14 @@ def submit_request(bot: BotContext, team_id: str, user_id: str, view: dict) -> M
             now=now,
         )
         request_id = request.id
-    offered_to = offer_request(bot, request_id)
+    offers = offer_request(bot, request_id)
+    offered_to = [notice.recipient_id for notice in offers.notices]
     if not offered_to:
-        return request_messages.request_waiting(person.locale)
-    return request_messages.request_sent(
+        return reply(request_messages.request_waiting(person.locale))
+    sent = request_messages.request_sent(
         person.locale, len(offered_to), to_named_mentor=offered_to == [preferred]
     )
+    return reply(sent) + offers
 
 
 def _team_member(session: Session, member_id: int, team_id: str) -> Member | None:
@@ -190,12 +192,15 @@ def _team_member(session: Session, member_id: int, team_id: str) -> Member | Non
     return member if member is not None and member.team_id == team_id else None
 
 
-def cancel_request(bot: BotContext, person: Person, request_id: int) -> Reply:
+def cancel_request(bot: BotContext, person: Person, request_id: int) -> Outcome:
     """The student cancels their open request: pending offers are withdrawn and their DMs say so."""
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         if not cancel_open_request(session, request_id, person.member_id, now):
-            return Reply(request_messages.request_already_closed(person.locale))
+            return reply(request_messages.request_already_closed(person.locale))
         withdrawn = withdrawn_offer_dms(bot, session, withdraw_pending_offers(session, request_id, now))
-    update_offer_dms(bot, withdrawn, OfferOutcome.WITHDRAWN)
-    return Reply(request_messages.request_cancelled(person.locale), replace_original=True)
+    return Outcome(
+        reply=request_messages.request_cancelled(person.locale),
+        replace_original=True,
+        updates=offer_updates(withdrawn, OfferOutcome.WITHDRAWN),
+    )

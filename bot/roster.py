@@ -27,6 +27,7 @@ from typing import TextIO
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import slack
 from bot.context import BotContext
 from bot.members import role_named
 from bot.programme import programme_settings, topics_of
@@ -208,7 +209,7 @@ def look_up_emails(
     for done, email in enumerate(emails, start=1):
         pacer.wait()
         try:
-            found[email] = client.users_lookupByEmail(email=email)["user"]["id"]
+            found[email] = slack.user_id_of_email(client, email)
         except SlackApiError as error:
             code = error.response.get("error")
             if code != "users_not_found":
@@ -251,7 +252,7 @@ def import_roster(
     """Parse, look up, then write in one transaction. Raises `RosterError` or `LookupFailed` before any
     write. Idempotent: a member already as the roster says is left alone and not counted as changed."""
     try:
-        team_id = bot.client.auth_test()["team_id"]
+        team_id = slack.team_of_token(bot.client)
     except SlackApiError as error:
         raise LookupFailed(f"auth.test failed: {error.response.get('error')}") from error
     with bot.sessions.begin() as session:

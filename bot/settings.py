@@ -23,11 +23,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
-from bot.members import Person, identify
+from bot.i18n import SUPPORTED_LOCALES
+from bot.members import Person
 from bot.messages import settings as messages
 from bot.messages.kit import AnyBlock, Message
+from bot.outcome import Outcome, reply
 from bot.programme import Topic, charter_in_force, programme_settings, topics_of
 from bot.recruiting import campaign_status, term_of
 from bot.stats import refuse_non_admin
@@ -117,20 +118,22 @@ def show_settings(bot: BotContext, admin: Person) -> Message:
 # The modals
 
 
-def settings_modal(bot: BotContext, admin: Person, which: str) -> dict | Message:
+def settings_modal(bot: BotContext, admin: Person, which: str) -> Outcome:
     """The modal of one group of settings, pre-filled; or the refusal. Database only: the caller opens it
     with the click's trigger, which dies after 3 s."""
     if not admin.is_admin:
-        return refuse_non_admin(admin, f"the {which} settings")
+        return reply(refuse_non_admin(admin, f"the {which} settings"))
     with bot.sessions.begin() as session:
         settings = programme_settings(session, admin.team_id)
         if which == Which.CHARTER:
             charter = charter_in_force(session, admin.team_id)
-            return messages.charter_modal(admin.locale, charter.version, charter.text_fr, charter.text_en)
-        if which == Which.TOPICS:
-            return messages.topics_modal(admin.locale, topics_as_lines(topics_of(settings)))
-        values = {cadence.name: getattr(settings, cadence.name) for cadence in CADENCES}
-    return messages.cadences_modal(admin.locale, values, CADENCE_LIMITS)
+            view = messages.charter_modal(admin.locale, charter.version, charter.text_fr, charter.text_en)
+        elif which == Which.TOPICS:
+            view = messages.topics_modal(admin.locale, topics_as_lines(topics_of(settings)))
+        else:
+            values = {cadence.name: getattr(settings, cadence.name) for cadence in CADENCES}
+            view = messages.cadences_modal(admin.locale, values, CADENCE_LIMITS)
+    return Outcome(modal=view)
 
 
 def _values(view: dict) -> dict:
@@ -165,9 +168,9 @@ def charter_form_errors(view: dict) -> dict[str, str]:
     return errors
 
 
-def save_charter(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message:
+def save_charter(bot: BotContext, admin: Person, view: dict) -> Message:
     """A new charter version when either text changed; new volunteers and requesters accept that one."""
-    admin = identify(bot, team_id, user_id)
+    team_id, user_id = admin.team_id, admin.user_id
     if not admin.is_admin:
         return refuse_non_admin(admin, "a charter change")
     if charter_form_errors(view):  # Bolt runs the save even when the ack showed errors
@@ -283,8 +286,9 @@ def topics_form_errors(bot: BotContext, team_id: str, view: dict) -> dict[str, s
     return {ids.TOPICS_INPUT: " ".join(said)}
 
 
-def save_topics(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message:
-    admin = identify(bot, team_id, user_id)
+def save_topics(bot: BotContext, admin: Person, view: dict) -> Message:
+
+    team_id, user_id = admin.team_id, admin.user_id
     if not admin.is_admin:
         return refuse_non_admin(admin, "a topics change")
     with bot.sessions.begin() as session:
@@ -338,9 +342,9 @@ def cadences_form_errors(view: dict) -> dict[str, str]:
     }
 
 
-def save_cadences(bot: BotContext, team_id: str, user_id: str, view: dict) -> Message:
+def save_cadences(bot: BotContext, admin: Person, view: dict) -> Message:
     """Save the changed cadences, one audit line each. New values apply to what is planned from now on."""
-    admin = identify(bot, team_id, user_id)
+    team_id, user_id = admin.team_id, admin.user_id
     if not admin.is_admin:
         return refuse_non_admin(admin, "a cadences change")
     values, problems = read_cadences(view)

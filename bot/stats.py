@@ -21,13 +21,9 @@ What each figure means (the report's footnote says the same in short):
 
 from __future__ import annotations
 
-import enum
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot import charts
@@ -35,6 +31,8 @@ from bot.context import BotContext
 from bot.members import Person
 from bot.messages import stats as stats_messages
 from bot.messages.kit import Message
+from bot.messages.stats import MonthTrend, Period, ProgrammeStats, TopicCount
+from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.programme import programme_settings, topics_of
 from storage.queries import stats as queries
 
@@ -44,15 +42,6 @@ FIRST_CONTACT_WITHIN = timedelta(days=7)
 MET_RECENTLY = timedelta(days=30)
 TREND_MONTHS = 12
 TOP_TOPICS = 5
-VOLUNTEER_RATE_BENCHMARK = 0.25
-VOLUNTEER_RATE_ENGAGED = 0.30
-
-
-class Period(enum.StrEnum):
-    LAST_30_DAYS = "30d"
-    LAST_90_DAYS = "90d"
-    TERM = "term"
-    ALL = "all"
 
 
 DEFAULT_PERIOD = Period.LAST_90_DAYS
@@ -79,90 +68,6 @@ def period_start(period: Period, now: datetime, term_days: int) -> datetime | No
     """The first moment the period covers, or None for the whole history."""
     days = {Period.LAST_30_DAYS: 30, Period.LAST_90_DAYS: 90, Period.TERM: term_days}.get(period)
     return now - timedelta(days=days) if days is not None else None
-
-
-@dataclass(frozen=True)
-class TopicCount:
-    topic: str
-    requests: int
-
-
-@dataclass(frozen=True)
-class MonthTrend:
-    month: str  # 'YYYY-MM'
-    matches: int
-    first_contacts: int
-    meetings: int
-
-
-@dataclass(frozen=True)
-class ProgrammeStats:
-    """Every figure of the report, for one workspace, one period, at one moment."""
-
-    volunteer_rate_benchmark: ClassVar[float] = VOLUNTEER_RATE_BENCHMARK
-    volunteer_rate_engaged: ClassVar[float] = VOLUNTEER_RATE_ENGAGED
-    period: Period
-    since: datetime | None
-    now: datetime
-    term_days: int
-    # supply (now)
-    alumni: int
-    mentors: int
-    paused_mentors: int
-    free_places: int
-    # demand
-    students: int
-    students_never_asked: int
-    requests: int
-    open_requests: int
-    waiting_requests: int
-    matches: int
-    median_time_to_match: timedelta | None
-    offers_declined: int
-    offers_expired: int
-    # follow-through
-    mentorships_due_first_contact: int
-    first_contacts_within_7_days: int
-    surveys_sent: int
-    surveys_answered: int
-    average_rating: float | None
-    not_met_yet: int
-    active_pairs: int
-    active_pairs_met_recently: int
-    dormant_pairs: int
-    ended: int
-    ended_by_student: int
-    ended_by_mentor: int
-    ended_by_programme: int
-    # topics
-    top_topics: tuple[TopicCount, ...]
-    unmet_topics: tuple[TopicCount, ...]
-    # delivery
-    followups_failed: int
-    followups_held: int
-    inactive_members: int
-    # chart
-    trend: tuple[MonthTrend, ...]
-
-    @property
-    def volunteer_rate(self) -> float | None:
-        return ratio(self.mentors, self.alumni)
-
-    @property
-    def first_contact_rate(self) -> float | None:
-        return ratio(self.first_contacts_within_7_days, self.mentorships_due_first_contact)
-
-    @property
-    def survey_response_rate(self) -> float | None:
-        return ratio(self.surveys_answered, self.surveys_sent)
-
-    @property
-    def met_recently_rate(self) -> float | None:
-        return ratio(self.active_pairs_met_recently, self.active_pairs)
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def trend_months(now: datetime, months: int = TREND_MONTHS) -> list[str]:
@@ -247,39 +152,34 @@ def refuse_non_admin(person: Person, what: str) -> Message:
     return stats_messages.admins_only(person.locale)
 
 
-def report_stats(bot: BotContext, person: Person, text: str) -> Message:
+def report_stats(bot: BotContext, person: Person, text: str) -> Outcome:
     """`/mentoring-stats [period]` for an admin: the report, with its trend chart sent to their DM.
 
     The chart is uploaded first so that the report can say whether it arrived; a failed upload (a
     missing `files:write` scope, Slack trouble) costs the picture, never the figures.
     """
     if not person.is_admin:
-        return refuse_non_admin(person, "the stats report")
+        return reply(refuse_non_admin(person, "the stats report"))
     period = parse_period(text)
     if period is None:
-        return stats_messages.usage(person.locale, text)
+        return reply(stats_messages.usage(person.locale, text))
     with bot.sessions.begin() as session:
         figures = programme_stats(session, person.team_id, period, bot.clock.now())
         topic_labels = {
             topic.key: topic.label(person.locale)
             for topic in topics_of(programme_settings(session, person.team_id))
         }
-    chart_sent = _send_trend_chart(bot, person, figures)
-    return stats_messages.report(person.locale, figures, topic_labels, chart_sent=chart_sent)
-
-
-def _send_trend_chart(bot: BotContext, person: Person, figures: ProgrammeStats) -> bool:
-    png = charts.trend_chart_png(figures.trend, person.locale)
-    try:
-        channel = bot.client.conversations_open(users=person.user_id)["channel"]["id"]
-        bot.client.files_upload_v2(
-            channel=channel,
-            file=png,
-            filename=f"mentoring-trend-{figures.now:%Y-%m-%d}.png",
-            title=stats_messages.chart_title(person.locale),
-            alt_txt=stats_messages.chart_alt_text(person.locale, figures.trend),
+    chart = FileToUpload(
+        filename=f"mentoring-trend-{figures.now:%Y-%m-%d}.png",
+        content=charts.trend_chart_png(figures.trend, person.locale),
+        title=stats_messages.chart_title(person.locale),
+        alt_text=stats_messages.chart_alt_text(person.locale, figures.trend),
+    )
+    return Outcome(
+        upload=Upload(
+            files=(chart,),
+            comment=None,
+            sent=stats_messages.report(person.locale, figures, topic_labels, chart_sent=True),
+            failed=stats_messages.report(person.locale, figures, topic_labels, chart_sent=False),
         )
-    except SlackApiError as error:
-        logger.warning("could not upload the trend chart: %s", error.response.get("error"))
-        return False
-    return True
+    )

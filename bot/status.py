@@ -6,9 +6,6 @@ disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
@@ -16,54 +13,13 @@ from bot.members import Person
 from bot.messages import status as status_messages
 from bot.messages.kit import Message
 from bot.messages.menu import role_question
+from bot.messages.status import CurrentMentorship, MentorAvailability, OpenRequest, PendingOffer, PersonStatus
 from bot.programme import programme_settings, topics_of
-from storage.models import MentorshipStatus, Role
+from storage.models import MentorshipStatus
+from storage.queries.matching import pending_offer_count
 from storage.queries.mentorships import current_mentorships_of, slack_user_ids
 from storage.queries.programme import mentor_profile
-from storage.queries.status import open_request_of, pending_offer_count, pending_offers_to
-
-
-@dataclass(frozen=True)
-class MentorAvailability:
-    topics: list[str]  # labels in the person's language
-    capacity: int
-    load: int
-    paused: bool
-
-
-@dataclass(frozen=True)
-class OpenRequest:
-    request_id: int
-    topics: list[str]
-    created_at: datetime
-    pending_offers: int
-
-
-@dataclass(frozen=True)
-class PendingOffer:
-    offer_id: int
-    student_user_id: str
-    offered_at: datetime
-
-
-@dataclass(frozen=True)
-class CurrentMentorship:
-    mentorship_id: int
-    other_user_id: str | None  # None once the other member's account was deleted
-    is_mentor: bool  # the person is the mentor of this pair
-    started_at: datetime
-    first_contact_at: datetime | None
-    dormant: bool
-
-
-@dataclass(frozen=True)
-class PersonStatus:
-    user_id: str
-    role: Role | None
-    mentor: MentorAvailability | None = None
-    open_request: OpenRequest | None = None
-    pending_offers: list[PendingOffer] = field(default_factory=list)
-    mentorships: list[CurrentMentorship] = field(default_factory=list)
+from storage.queries.status import open_request_of, pending_offers_to
 
 
 def read_status(session: Session, person: Person) -> PersonStatus:

@@ -12,17 +12,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from bot import ids
-from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
-from bot.home import publish_home
-from bot.matching import offer_waiting_requests
-from bot.members import Person, identify
+from bot.i18n import SUPPORTED_LOCALES
+from bot.members import Person
 from bot.menu import menu_for
 from bot.messages import volunteering as messages
-from bot.messages.kit import Message
+from bot.messages.volunteering import VolunteerAnswers
+from bot.outcome import Notice, NoticeKind, Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
 from storage.models import MentorProfile, Role
 from storage.queries.mentors import (
@@ -40,23 +37,9 @@ logger = logging.getLogger(__name__)
 
 ACCEPTED_AS_MENTOR = "mentor"
 FIRST_GRADUATION_YEAR = 1950
-DEFAULT_CAPACITY = 2
 
 # block id -> (catalogue key, placeholders): what is wrong with one field of the form.
 Problems = dict[str, tuple[str, dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class VolunteerAnswers:
-    """What a mentor offers, as the form holds it: read from a submission or from the saved profile."""
-
-    topics: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    capacity: int = DEFAULT_CAPACITY
-    graduation_year: int | None = None
-    industry: str | None = None
-    job_title: str | None = None
-    charter_version: int | None = None  # the charter version accepted; None when not accepted
 
 
 @dataclass(frozen=True)
@@ -85,15 +68,15 @@ class FormMetadata:
 # The volunteer modal
 
 
-def open_volunteer_modal(bot: BotContext, person: Person, trigger_id: str) -> Message | None:
+def open_volunteer_modal(bot: BotContext, person: Person) -> Outcome:
     """Open the volunteer modal, pre-filled from the saved profile; or the answer for who may not volunteer.
 
     The modal opens before anything else calls Slack: its trigger_id dies after 3 s.
     """
     if person.role is Role.STUDENT:
-        return messages.not_for_students(person.locale)
+        return reply(messages.not_for_students(person.locale))
     if person.role is not Role.ALUMNUS:
-        return menu_for(bot, person)  # asks who they are first
+        return reply(menu_for(bot, person))  # asks who they are first
     with bot.sessions.begin() as session:
         topics = topics_of(programme_settings(session, person.team_id))
         charter = charter_in_force(session, person.team_id)
@@ -110,8 +93,7 @@ def open_volunteer_modal(bot: BotContext, person: Person, trigger_id: str) -> Me
             editing=profile is not None,
             private_metadata=FormMetadata(person.locale, charter.version).encode(),
         )
-    bot.client.views_open(trigger_id=trigger_id, view=view)
-    return None
+    return Outcome(modal=view)
 
 
 def _answers_of(
@@ -221,7 +203,7 @@ def _whole_number(text: object) -> int | None:
 # Saving
 
 
-def save_volunteer_profile(bot: BotContext, team_id: str, user_id: str, view: dict) -> None:
+def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outcome:
     """Save a submitted volunteer modal, DM the mentor what they offer, then offer them waiting requests.
 
     Bolt runs this even when the ack refused the submission, so the form is checked again and an invalid
@@ -229,12 +211,12 @@ def save_volunteer_profile(bot: BotContext, team_id: str, user_id: str, view: di
     """
     answers, _ = read_volunteer_form(view, bot.clock.now().year)
     if answers is None:
-        return
+        return Outcome()
     assert answers.charter_version is not None and answers.graduation_year is not None
-    person = identify(bot, team_id, user_id)
     if person.role is not Role.ALUMNUS:
         logger.warning("volunteer form submitted by a member who is not an alumnus: ignored")
-        return
+        return Outcome()
+    team_id = person.team_id
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         first_time = not is_mentor(session, person.member_id)
@@ -265,30 +247,31 @@ def save_volunteer_profile(bot: BotContext, team_id: str, user_id: str, view: di
         active_mentee_count=state.active_mentee_count,
         paused=state.paused,
     )
-    bot.client.chat_postMessage(channel=person.user_id, **confirmation.as_kwargs())
-    _refresh_home(bot, person)
-    offer_waiting_requests(bot, team_id)
+    return Outcome(
+        notices=(Notice(person.user_id, confirmation, NoticeKind.CONFIRMATION, person.member_id),),
+        homes=(person,),
+        reoffer_team=team_id,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
 # Pausing and resuming
 
 
-def pause_mentoring(bot: BotContext, person: Person) -> Message:
+def pause_mentoring(bot: BotContext, person: Person) -> Outcome:
     """Stop new offers to this mentor (their mentorships carry on); the answer is their refreshed menu."""
     key, changed = _set_availability(bot, person, paused=True)
-    if changed:
-        _refresh_home(bot, person)
-    return messages.availability_answer(person.locale, key, menu_for(bot, person))
+    answer = messages.availability_answer(person.locale, key, menu_for(bot, person))
+    return Outcome(reply=answer, homes=(person,) if changed else ())
 
 
-def resume_mentoring(bot: BotContext, person: Person) -> Message:
+def resume_mentoring(bot: BotContext, person: Person) -> Outcome:
     """Make this mentor available again and offer them the requests that waited meanwhile."""
     key, changed = _set_availability(bot, person, paused=False)
-    if changed:
-        _refresh_home(bot, person)
-        offer_waiting_requests(bot, person.team_id)
-    return messages.availability_answer(person.locale, key, menu_for(bot, person))
+    answer = messages.availability_answer(person.locale, key, menu_for(bot, person))
+    if not changed:
+        return reply(answer)
+    return Outcome(reply=answer, homes=(person,), reoffer_team=person.team_id)
 
 
 def _set_availability(bot: BotContext, person: Person, *, paused: bool) -> tuple[str, bool]:
@@ -300,12 +283,3 @@ def _set_availability(bot: BotContext, person: Person, *, paused: bool) -> tuple
     if changed:
         return ("paused" if paused else "resumed"), True
     return ("already_paused" if paused else "already_active"), False
-
-
-def _refresh_home(bot: BotContext, person: Person) -> None:
-    """Re-publish the Home tab, whose menu shows the mentor's profile and availability buttons."""
-    try:
-        publish_home(bot, bot.client, person)
-    except SlackApiError as error:
-        # The change is saved and answered; a stale Home tab is refreshed when next opened.
-        logger.warning("could not refresh a Home tab: %s", error.response.get("error"))

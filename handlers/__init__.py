@@ -1,4 +1,5 @@
-"""Slack listeners, thin: each acks, reads the payload, calls one `bot/` function and sends its answer."""
+"""Slack listeners, thin: each reads its payload and calls one `bot/` function; `handlers.background` acks,
+resolves the person and delivers the outcome."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from handlers import (
     requests,
     settings,
     stats,
-    status,
     volunteering,
 )
 
@@ -26,7 +26,6 @@ def register_listeners(app: App, bot: BotContext) -> None:
     commands.register(app, bot)
     home.register(app, bot)  # before menu: its Home-tab clicks of menu buttons come first
     menu.register(app, bot)
-    status.register(app, bot)
     mentorships.register(app, bot)
     stats.register(app, bot)
     volunteering.register(app, bot)

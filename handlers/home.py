@@ -3,15 +3,15 @@ through a response_url (a Home tab has none)."""
 
 from __future__ import annotations
 
-from slack_bolt import App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot import ids
 from bot.context import BotContext
-from bot.home import publish_home
-from bot.members import choose_role, identify
+from bot.members import Person, choose_role
 from bot.menu import help_for
+from bot.outcome import Outcome, reply
 from handlers.background import in_background
+from handlers.payload import clicked_action_id
 from storage.models import Role
 
 
@@ -20,24 +20,23 @@ def clicked_on_home(body: dict) -> bool:
     return (body.get("view") or {}).get("type") == "home"
 
 
-def answer_home_opened(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    event = body["event"]
-    if event.get("tab") != "home":  # the Messages tab needs nothing from us
-        return
-    publish_home(bot, client, identify(bot, body["team_id"], event["user"]))
+def answer_home_opened(bot: BotContext, person: Person, body: dict) -> Outcome:
+    if (body.get("event") or {}).get("tab") != "home":  # the Messages tab needs nothing from us
+        return Outcome()
+    return Outcome(homes=(person,))
 
 
-def answer_role_choice_on_home(
-    bot: BotContext, body: dict, client: WebClient, respond: Respond | None
-) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    role = Role.STUDENT if body["actions"][0]["action_id"] == ids.CHOOSE_ROLE_STUDENT else Role.ALUMNUS
-    publish_home(bot, client, choose_role(bot, person, role))
+def answer_role_choice_on_home(bot: BotContext, person: Person, body: dict) -> Outcome:
+    role = Role.STUDENT if clicked_action_id(body) == ids.CHOOSE_ROLE_STUDENT else Role.ALUMNUS
+    return Outcome(homes=(choose_role(bot, person, role),))
 
 
-def answer_help_on_home(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    client.chat_postMessage(channel=person.user_id, **help_for(person).as_kwargs())
+def answer_help_on_home(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return reply(help_for(person))  # no response_url on a Home tab: the help goes to the DM
+
+
+def answer_status_on_home(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return Outcome(homes=(person,))  # the Home shows the status: refreshing it is the answer
 
 
 def register(app: App, bot: BotContext) -> None:
@@ -47,3 +46,4 @@ def register(app: App, bot: BotContext) -> None:
     for action_id in (ids.CHOOSE_ROLE_STUDENT, ids.CHOOSE_ROLE_ALUMNUS):
         app.action(action_id, matchers=[clicked_on_home])(in_background(bot, answer_role_choice_on_home))
     app.action(ids.SHOW_HELP, matchers=[clicked_on_home])(in_background(bot, answer_help_on_home))
+    app.action(ids.SHOW_STATUS, matchers=[clicked_on_home])(in_background(bot, answer_status_on_home))

@@ -2,50 +2,40 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import Ack, App
 
 from bot import ids
 from bot.context import BotContext
 from bot.i18n import t
-from bot.members import identify
-from bot.mentorships import EndOutcome, end_mentorship, end_modal_for, end_refusal, locale_of
+from bot.members import Person, stored_locale
+from bot.mentorships import end_mentorship, end_modal_for
 from bot.messages.mentorships import MAX_REASON_LENGTH
+from bot.outcome import Outcome
 from handlers.background import in_background
-
-
-def _mentorship_id(text: str | None) -> int:
-    return int(text) if text and text.isdigit() else 0  # 0 matches no mentorship: refused like a forgery
+from handlers.payload import clicked_id, input_value, team_and_user, view_metadata_id
 
 
 def _reason(body: dict) -> str:
-    state = body["view"]["state"]["values"].get(ids.END_REASON_INPUT, {}).get(ids.END_REASON_INPUT, {})
-    return state.get("value") or ""
+    return input_value(body, ids.END_REASON_INPUT) or ""
 
 
-def open_end_modal(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    # First thing: the trigger_id dies 3 s after the click.
-    mentorship_id = _mentorship_id(body["actions"][0].get("value"))
-    view = end_modal_for(bot, body["team"]["id"], body["user"]["id"], mentorship_id)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+def open_end_modal(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return end_modal_for(bot, person, clicked_id(body))  # first thing: the trigger_id dies after 3 s
 
 
 def check_end_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """Ack-stage: Slack's max_length already holds the reason to 500; a forged longer one is refused."""
     if len(_reason(body)) > MAX_REASON_LENGTH:
-        locale = locale_of(bot, body["team"]["id"], body["user"]["id"])
+        team_id, user_id = team_and_user(body)
+        locale = stored_locale(bot, team_id or "", user_id or "")
         ack(response_action="errors", errors={ids.END_REASON_INPUT: t(locale, "end.reason_too_long")})
         return False
     ack()
     return True
 
 
-def answer_end_submission(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    mentorship_id = _mentorship_id(body["view"].get("private_metadata"))
-    outcome = end_mentorship(bot, person, mentorship_id, _reason(body))
-    if outcome is not EndOutcome.ENDED:
-        client.chat_postMessage(channel=person.user_id, **end_refusal(person, outcome).as_kwargs())
+def answer_end_submission(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return end_mentorship(bot, person, view_metadata_id(body), _reason(body))
 
 
 def register(app: App, bot: BotContext) -> None:

@@ -2,17 +2,19 @@
 submission, and the pause / resume buttons.
 
 The buttons are in the /mentor menu (answered through its response_url) and on the Home tab (which has
-none: `bot.volunteering` re-publishes the Home after every change, so there is nothing more to send).
+none: the outcome refreshes the Home after every change, which is the answer there).
 """
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+import dataclasses
+
+from slack_bolt import Ack, App
 
 from bot import ids
 from bot.context import BotContext
-from bot.members import Person, identify
+from bot.members import Person
+from bot.outcome import Outcome
 from bot.volunteering import (
     open_volunteer_modal,
     pause_mentoring,
@@ -21,45 +23,17 @@ from bot.volunteering import (
     volunteer_form_errors,
 )
 from handlers.background import in_background
+from handlers.home import clicked_on_home
+from handlers.payload import view
 
 
-def open_volunteer_modal_from_menu(
-    bot: BotContext, body: dict, client: WebClient, respond: Respond | None
-) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    answer = open_volunteer_modal(bot, person, body["trigger_id"])
-    if answer is not None and respond is not None:
-        respond(**answer.as_kwargs())
-    elif answer is not None:  # clicked on the Home tab
-        client.chat_postMessage(channel=person.user_id, **answer.as_kwargs())
-
-
-def volunteer_subcommand(
-    bot: BotContext, person: Person, body: dict, client: WebClient, respond: Respond, rest: str
-) -> None:
-    """`/mentor volunteer`: the volunteer modal, or why this person cannot volunteer."""
-    answer = open_volunteer_modal(bot, person, body["trigger_id"])
-    if answer is not None:
-        respond(**answer.as_kwargs())
-
-
-def pause_subcommand(
-    bot: BotContext, person: Person, body: dict, client: WebClient, respond: Respond, rest: str
-) -> None:
-    """`/mentor pause`."""
-    respond(**pause_mentoring(bot, person).as_kwargs())
-
-
-def resume_subcommand(
-    bot: BotContext, person: Person, body: dict, client: WebClient, respond: Respond, rest: str
-) -> None:
-    """`/mentor resume`."""
-    respond(**resume_mentoring(bot, person).as_kwargs())
+def open_volunteer_modal_from_menu(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return open_volunteer_modal(bot, person)
 
 
 def check_volunteer_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     """In the ack: field errors keep the modal open with them; a valid form closes it."""
-    errors = volunteer_form_errors(bot, body["view"])
+    errors = volunteer_form_errors(bot, view(body))
     if errors:
         ack(response_action="errors", errors=errors)
         return False
@@ -67,24 +41,23 @@ def check_volunteer_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
     return True
 
 
-def save_volunteer_submission(
-    bot: BotContext, body: dict, client: WebClient, respond: Respond | None
-) -> None:
-    save_volunteer_profile(bot, body["team"]["id"], body["user"]["id"], body["view"])
+def save_volunteer_submission(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return save_volunteer_profile(bot, person, view(body))
 
 
-def answer_pause_button(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    answer = pause_mentoring(bot, person)
-    if respond is not None:
-        respond(replace_original=True, **answer.as_kwargs())
+def _in_place(outcome: Outcome, body: dict) -> Outcome:
+    """The refreshed menu replaces the clicked one; on the Home tab the refreshed Home says it all."""
+    if clicked_on_home(body):
+        return dataclasses.replace(outcome, reply=None)
+    return dataclasses.replace(outcome, replace_original=True)
 
 
-def answer_resume_button(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
-    person = identify(bot, body["team"]["id"], body["user"]["id"])
-    answer = resume_mentoring(bot, person)
-    if respond is not None:
-        respond(replace_original=True, **answer.as_kwargs())
+def answer_pause_button(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return _in_place(pause_mentoring(bot, person), body)
+
+
+def answer_resume_button(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return _in_place(resume_mentoring(bot, person), body)
 
 
 def register(app: App, bot: BotContext) -> None:

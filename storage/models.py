@@ -80,6 +80,10 @@ class MentorshipStatus(enum.StrEnum):
     ENDED = "ended"
 
 
+# A mentorship that still holds a mentor's place and gets follow-ups.
+LIVE_MENTORSHIP_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
+
+
 class FollowupState(enum.StrEnum):
     DUE = "due"
     CLAIMED = "claimed"  # a dispatcher holds it until `lease_expires_at`
@@ -87,6 +91,26 @@ class FollowupState(enum.StrEnum):
     FAILED = "failed"  # gave up after retries; `last_error` says why
     SKIPPED = "skipped"  # no longer relevant, or the recipient is inactive
     ANSWERED = "answered"
+
+
+class FollowupKind(enum.StrEnum):
+    """What a follow-up is; its messages are built by `bot.messages.followups`."""
+
+    FIRST_CONTACT_CHECK = "first_contact_check"  # day 3, to the mentor: has the student reached out?
+    FIRST_CONTACT_REMINDER = "first_contact_reminder"  # day 7, to the student: the first step is yours
+    FIRST_CONTACT_ESCALATION = "first_contact_escalation"  # day 14, to both; the mentor may release
+    ADMIN_NO_FIRST_CONTACT = "admin_no_first_contact"
+    FIRST_MEETING_SURVEY = "first_meeting_survey"  # day 30, to both
+    MEETING_PROMPT = "meeting_prompt"  # every 30 days after, to both: the meeting log
+    DORMANT_CHECK = "dormant_check"  # after three unanswered prompts, to both
+    ADMIN_DORMANT = "admin_dormant"
+    END_OF_TERM = "end_of_term"  # a week before the term ends, to both
+    CLOSING_SURVEY = "closing_survey"
+    MENTOR_THANKS = "mentor_thanks"
+    STUDENT_REMINDER = "student_reminder"  # every 4 weeks, to students who never asked
+    REQUEST_UNMATCHED = "request_unmatched"  # to the student whose request found no mentor
+    ADMIN_REQUEST_UNMATCHED = "admin_request_unmatched"
+    RECRUITING_INVITE = "recruiting_invite"  # once a term, to alumni not yet mentors
 
 
 def _now() -> datetime:
@@ -430,3 +454,30 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class PostedMessage(Base):
+    """A message the bot posted about a member (a match DM, an offer, a notice), so that erasure and
+    retention can find it again and rewrite it. Follow-ups keep their own place (`Followup.channel_id`)."""
+
+    __tablename__ = "posted_messages"
+    __table_args__ = (Index("ix_posted_messages_about", "about_member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    about_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(48))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    posted_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class DeliveryPause(Base):
+    """A workspace whose bot token Slack refuses (revoked, expired, workspace disabled): nothing is sent to
+    it, and nothing is marked failed, until a call with its token succeeds again."""
+
+    __tablename__ = "delivery_pauses"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    error: Mapped[str] = mapped_column(String(64))
+    paused_at: Mapped[datetime] = mapped_column(default=_now)

@@ -6,7 +6,6 @@ Every button carries the follow-up's id as its value; the answer handler re-chec
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,28 +20,22 @@ from slack_sdk.models.blocks import (
 from bot import ids
 from bot.i18n import catalogue, t
 from bot.messages import recruiting
-from bot.messages.kit import AnyBlock, Message, button, buttons, mention, message, modal, note, section
+from bot.messages.kit import (
+    AnyBlock,
+    Message,
+    button,
+    buttons,
+    mention,
+    message,
+    modal,
+    note,
+    section,
+    slack_date,
+)
+from storage.models import FollowupKind
 
 COMMENT_MAX_LENGTH = 1000
 END_REASON_MAX_LENGTH = 500
-
-
-class Kind(enum.StrEnum):
-    FIRST_CONTACT_CHECK = "first_contact_check"  # day 3, to the mentor: has the student reached out?
-    FIRST_CONTACT_REMINDER = "first_contact_reminder"  # day 7, to the student: the first step is yours
-    FIRST_CONTACT_ESCALATION = "first_contact_escalation"  # day 14, to both; the mentor may release
-    ADMIN_NO_FIRST_CONTACT = "admin_no_first_contact"
-    FIRST_MEETING_SURVEY = "first_meeting_survey"  # day 30, to both
-    MEETING_PROMPT = "meeting_prompt"  # every 30 days after, to both: the meeting log
-    DORMANT_CHECK = "dormant_check"  # after three unanswered prompts, to both
-    ADMIN_DORMANT = "admin_dormant"
-    END_OF_TERM = "end_of_term"  # a week before the term ends, to both
-    CLOSING_SURVEY = "closing_survey"
-    MENTOR_THANKS = "mentor_thanks"
-    STUDENT_REMINDER = "student_reminder"  # every 4 weeks, to students who never asked
-    REQUEST_UNMATCHED = "request_unmatched"  # to the student whose request found no mentor
-    ADMIN_REQUEST_UNMATCHED = "admin_request_unmatched"
-    RECRUITING_INVITE = "recruiting_invite"  # once a term, to alumni not yet mentors (bot.recruiting)
 
 
 @dataclass(frozen=True)
@@ -50,7 +43,7 @@ class FollowupContent:
     """What a follow-up's message shows; fields a kind does not use keep their defaults."""
 
     followup_id: int
-    kind: Kind
+    kind: FollowupKind
     student_user_id: str | None = None
     mentor_user_id: str | None = None
     recipient_is_mentor: bool = False
@@ -69,11 +62,6 @@ class FollowupContent:
     @property
     def value(self) -> str:
         return str(self.followup_id)
-
-
-def slack_date(moment: datetime, fallback: str | None = None) -> str:
-    """A date Slack shows in the reader's own time zone and language."""
-    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{fallback or moment.date().isoformat()}>"
 
 
 def _who(user_id: str | None) -> str:
@@ -254,22 +242,22 @@ def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
     return message(text, [section(text)])
 
 
-BUILDERS: dict[Kind, Callable[[str, FollowupContent], Message]] = {
-    Kind.FIRST_CONTACT_CHECK: _first_contact_check,
-    Kind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
-    Kind.FIRST_CONTACT_ESCALATION: _first_contact_escalation,
-    Kind.ADMIN_NO_FIRST_CONTACT: _admin_no_first_contact,
-    Kind.FIRST_MEETING_SURVEY: _first_meeting_survey,
-    Kind.MEETING_PROMPT: _meeting_prompt,
-    Kind.DORMANT_CHECK: _dormant_check,
-    Kind.ADMIN_DORMANT: _admin_dormant,
-    Kind.END_OF_TERM: _end_of_term,
-    Kind.CLOSING_SURVEY: _closing_survey,
-    Kind.MENTOR_THANKS: _mentor_thanks,
-    Kind.STUDENT_REMINDER: _student_reminder,
-    Kind.REQUEST_UNMATCHED: _request_unmatched,
-    Kind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
-    Kind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
+BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
+    FollowupKind.FIRST_CONTACT_CHECK: _first_contact_check,
+    FollowupKind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
+    FollowupKind.FIRST_CONTACT_ESCALATION: _first_contact_escalation,
+    FollowupKind.ADMIN_NO_FIRST_CONTACT: _admin_no_first_contact,
+    FollowupKind.FIRST_MEETING_SURVEY: _first_meeting_survey,
+    FollowupKind.MEETING_PROMPT: _meeting_prompt,
+    FollowupKind.DORMANT_CHECK: _dormant_check,
+    FollowupKind.ADMIN_DORMANT: _admin_dormant,
+    FollowupKind.END_OF_TERM: _end_of_term,
+    FollowupKind.CLOSING_SURVEY: _closing_survey,
+    FollowupKind.MENTOR_THANKS: _mentor_thanks,
+    FollowupKind.STUDENT_REMINDER: _student_reminder,
+    FollowupKind.REQUEST_UNMATCHED: _request_unmatched,
+    FollowupKind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
+    FollowupKind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
 }
 
 
@@ -337,7 +325,9 @@ def end_modal(locale: str, followup_id: int) -> dict:
     )
 
 
-def next_followup_blocks(locale: str, followup_id: int, kind: Kind, due_at: datetime) -> list[AnyBlock]:
+def next_followup_blocks(
+    locale: str, followup_id: int, kind: FollowupKind, due_at: datetime
+) -> list[AnyBlock]:
     """The Home's "next follow-up", with a snooze of a week."""
     text = t(
         locale,

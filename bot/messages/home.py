@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, PlainTextObject
 
 from bot.i18n import t
 from bot.messages import menu as menu_messages
 from bot.messages.kit import AnyBlock, home, note
-from bot.messages.status import status_blocks
-
-if TYPE_CHECKING:
-    from bot.status import PersonStatus
+from bot.messages.status import PersonStatus, status_blocks
 
 
 def home_view(locale: str, status: PersonStatus, extra_sections: Sequence[Sequence[AnyBlock]] = ()) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import (
@@ -81,6 +82,11 @@ def home(blocks: Sequence[AnyBlock]) -> dict:
 def escape(user_text: str) -> str:
     """Text typed by a person, made inert for mrkdwn: no `<!channel>` pings, no `<@U…>` mentions, no links."""
     return user_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_date(moment: datetime, fallback: str | None = None) -> str:
+    """A date Slack shows in the reader's own time zone and language, with an ISO date as fallback."""
+    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{fallback or moment.date().isoformat()}>"
 
 
 def mention(user_id: str) -> str:

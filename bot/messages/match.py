@@ -8,7 +8,7 @@ from bot import ids
 from bot.i18n import t
 from bot.messages.kit import Message, button, buttons, escape, mention, message, note, section
 from bot.messages.requests import MAX_SECTION_TEXT, language_name, quoted, topic_labels
-from bot.programme import Topic
+from bot.messages.topics import Topic
 
 
 def match_for_student(

@@ -13,7 +13,7 @@ from bot import ids
 from bot.i18n import t
 from bot.messages.kit import Message, button, buttons, mention, message, modal, note, section
 from bot.messages.requests import MAX_SECTION_TEXT, language_name, quoted, topic_labels
-from bot.programme import Topic
+from bot.messages.topics import Topic
 
 DECLINE_REASON_BLOCK, DECLINE_REASON_INPUT = "decline_reason", "reason"
 DECLINE_REASON_MAX_LENGTH = 500

@@ -129,6 +129,11 @@ def admin_usage(locale: str) -> Message:
     return _plain(locale, "privacy.admin_usage")
 
 
+def message_erased(locale: str) -> Message:
+    """Replaces any message that showed a member whose data was then erased (a match DM, a notice)."""
+    return _plain(locale, "privacy.message_erased")
+
+
 def withdrawn_for_erasure(locale: str) -> Message:
     """Replaces an offer's DM once its student had their data erased: their words leave the mentor's DM."""
     return _plain(locale, "privacy.offer_erased")

@@ -17,10 +17,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.config import SUPPORTED_LOCALES
-from bot.i18n import t
+from bot.i18n import SUPPORTED_LOCALES, t
 from bot.messages.kit import Message, button, buttons, escape, message, modal, note, section
-from bot.programme import Topic
+from bot.messages.topics import Topic
 
 # Block and action ids of the request modal, shared by the builder and the code reading a submission.
 TOPICS_BLOCK, TOPICS_INPUT = "request_topics", "topics"

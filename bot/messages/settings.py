@@ -19,8 +19,18 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, t
-from bot.messages.followups import slack_date
-from bot.messages.kit import AnyBlock, Message, button, escape, mention, message, modal, note, section
+from bot.messages.kit import (
+    AnyBlock,
+    Message,
+    button,
+    escape,
+    mention,
+    message,
+    modal,
+    note,
+    section,
+    slack_date,
+)
 
 CHARTER_MAX_LENGTH = 3000
 TOPICS_MAX_LENGTH = 3000

@@ -2,16 +2,110 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 from bot import ids
 from bot.i18n import t
 from bot.messages.kit import Message, button, buttons, escape, message, note, section
 
-if TYPE_CHECKING:
-    from bot.stats import MonthTrend, ProgrammeStats, TopicCount
+VOLUNTEER_RATE_BENCHMARK = 0.25
+VOLUNTEER_RATE_ENGAGED = 0.30
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class Period(enum.StrEnum):
+    LAST_30_DAYS = "30d"
+    LAST_90_DAYS = "90d"
+    TERM = "term"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic: str
+    requests: int
+
+
+@dataclass(frozen=True)
+class MonthTrend:
+    month: str  # 'YYYY-MM'
+    matches: int
+    first_contacts: int
+    meetings: int
+
+
+@dataclass(frozen=True)
+class ProgrammeStats:
+    """Every figure of the report, for one workspace, one period, at one moment."""
+
+    volunteer_rate_benchmark: ClassVar[float] = VOLUNTEER_RATE_BENCHMARK
+    volunteer_rate_engaged: ClassVar[float] = VOLUNTEER_RATE_ENGAGED
+    period: Period
+    since: datetime | None
+    now: datetime
+    term_days: int
+    # supply (now)
+    alumni: int
+    mentors: int
+    paused_mentors: int
+    free_places: int
+    # demand
+    students: int
+    students_never_asked: int
+    requests: int
+    open_requests: int
+    waiting_requests: int
+    matches: int
+    median_time_to_match: timedelta | None
+    offers_declined: int
+    offers_expired: int
+    # follow-through
+    mentorships_due_first_contact: int
+    first_contacts_within_7_days: int
+    surveys_sent: int
+    surveys_answered: int
+    average_rating: float | None
+    not_met_yet: int
+    active_pairs: int
+    active_pairs_met_recently: int
+    dormant_pairs: int
+    ended: int
+    ended_by_student: int
+    ended_by_mentor: int
+    ended_by_programme: int
+    # topics
+    top_topics: tuple[TopicCount, ...]
+    unmet_topics: tuple[TopicCount, ...]
+    # delivery
+    followups_failed: int
+    followups_held: int
+    inactive_members: int
+    # chart
+    trend: tuple[MonthTrend, ...]
+
+    @property
+    def volunteer_rate(self) -> float | None:
+        return ratio(self.mentors, self.alumni)
+
+    @property
+    def first_contact_rate(self) -> float | None:
+        return ratio(self.first_contacts_within_7_days, self.mentorships_due_first_contact)
+
+    @property
+    def survey_response_rate(self) -> float | None:
+        return ratio(self.surveys_answered, self.surveys_sent)
+
+    @property
+    def met_recently_rate(self) -> float | None:
+        return ratio(self.active_pairs_met_recently, self.active_pairs)
+
 
 NOTHING = "—"
 

@@ -2,27 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import DividerBlock, MarkdownTextObject, SectionBlock
 
 from bot import ids
 from bot.i18n import t
-from bot.messages.kit import AnyBlock, Message, button, escape, mention, message, section
+from bot.messages.kit import AnyBlock, Message, button, escape, mention, message, section, slack_date
 from storage.models import Role
 
-if TYPE_CHECKING:
-    from bot.status import CurrentMentorship, MentorAvailability, OpenRequest, PersonStatus
+
+@dataclass(frozen=True)
+class MentorAvailability:
+    topics: list[str]  # labels in the person's language
+    capacity: int
+    load: int
+    paused: bool
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    request_id: int
+    topics: list[str]
+    created_at: datetime
+    pending_offers: int
+
+
+@dataclass(frozen=True)
+class PendingOffer:
+    offer_id: int
+    student_user_id: str
+    offered_at: datetime
+
+
+@dataclass(frozen=True)
+class CurrentMentorship:
+    mentorship_id: int
+    other_user_id: str | None  # None once the other member's account was deleted
+    is_mentor: bool  # the person is the mentor of this pair
+    started_at: datetime
+    first_contact_at: datetime | None
+    dormant: bool
+
+
+@dataclass(frozen=True)
+class PersonStatus:
+    user_id: str
+    role: Role | None
+    mentor: MentorAvailability | None = None
+    open_request: OpenRequest | None = None
+    pending_offers: list[PendingOffer] = field(default_factory=list)
+    mentorships: list[CurrentMentorship] = field(default_factory=list)
+
 
 # A mentor takes at most five mentees; the cap only guards the message against Slack's 50 blocks.
 MAX_MENTORSHIPS_SHOWN = 20
 MAX_OFFERS_SHOWN = 10
-
-
-def slack_date(moment: datetime) -> str:
-    """A date Slack renders in the reader's own time zone and language, with an ISO date as fallback."""
-    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{moment.date().isoformat()}>"
 
 
 def status_blocks(locale: str, status: PersonStatus) -> list[AnyBlock]:

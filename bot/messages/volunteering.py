@@ -4,7 +4,7 @@ answers to pausing and resuming."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
@@ -19,13 +19,25 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.config import SUPPORTED_LOCALES
-from bot.i18n import t
+from bot.i18n import SUPPORTED_LOCALES, t
 from bot.messages.kit import AnyBlock, Message, escape, message, modal, note, section
-from bot.programme import Topic
+from bot.messages.topics import Topic
 
-if TYPE_CHECKING:
-    from bot.volunteering import VolunteerAnswers
+DEFAULT_CAPACITY = 2
+
+
+@dataclass(frozen=True)
+class VolunteerAnswers:
+    """What a mentor offers, as the form holds it: read from a submission or from the saved profile."""
+
+    topics: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    capacity: int = DEFAULT_CAPACITY
+    graduation_year: int | None = None
+    industry: str | None = None
+    job_title: str | None = None
+    charter_version: int | None = None  # the charter version accepted; None when not accepted
+
 
 CHARTER_ACCEPTED = "accepted"
 CAPACITY_CHOICES = range(1, 6)

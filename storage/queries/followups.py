@@ -93,10 +93,20 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
 
 
 def claim_due_followups(
-    session: Session, *, dispatcher: str, now: datetime, lease_until: datetime, batch: int
+    session: Session,
+    *,
+    dispatcher: str,
+    now: datetime,
+    lease_until: datetime,
+    batch: int,
+    skip_teams: Sequence[str] = (),
 ) -> list[int]:
-    """Take up to `batch` due follow-ups for `dispatcher` until `lease_until`; their ids, oldest first."""
-    picked = select(Followup.id).where(_claimable(now)).order_by(Followup.due_at, Followup.id).limit(batch)
+    """Take up to `batch` due follow-ups for `dispatcher` until `lease_until`; their ids, oldest first.
+    Rows of `skip_teams` (workspaces whose deliveries are paused) stay due, untouched."""
+    picked = select(Followup.id).where(_claimable(now))
+    if skip_teams:
+        picked = picked.where(Followup.team_id.not_in(list(skip_teams)))
+    picked = picked.order_by(Followup.due_at, Followup.id).limit(batch)
     if session.get_bind().dialect.name == "postgresql":
         picked = picked.with_for_update(skip_locked=True)
     # Two statements, not `WHERE id IN (the pick)`: PostgreSQL may rescan such a subquery once per due
@@ -225,17 +235,6 @@ def skip_due_followups_of(session: Session, recipient_id: int, reason: str) -> i
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
-
-
-def mark_member_inactive(session: Session, member_id: int, now: datetime) -> bool:
-    """True only for the call that marked them, so the fact is logged once."""
-    result = session.execute(
-        update(Member)
-        .where(Member.id == member_id, Member.inactive_since.is_(None))
-        .values(inactive_since=now)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
 
 def snooze_next_followup(session: Session, followup_id: int, recipient_id: int, until: datetime) -> bool:

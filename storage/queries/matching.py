@@ -256,16 +256,6 @@ def withdraw_offer(session: Session, offer_id: int, now: datetime) -> None:
     )
 
 
-def mark_member_unreachable(session: Session, member_id: int, now: datetime) -> None:
-    """Slack says the account is gone: offer them nothing more."""
-    session.execute(
-        update(Member)
-        .where(Member.id == member_id, Member.inactive_since.is_(None))
-        .values(inactive_since=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def claim_offer_decline(
     session: Session, offer_id: int, mentor_id: int, reason: str | None, now: datetime
 ) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
@@ -38,3 +40,15 @@ def get_or_create_member(session: Session, team_id: str, slack_user_id: str) -> 
     member = find_member(session, team_id, slack_user_id)
     assert member is not None
     return member
+
+
+def mark_member_inactive(session: Session, member_id: int, now: datetime) -> bool:
+    """Slack says the account is gone: nothing more is offered or sent to them. True only for the call
+    that marked them, so the fact is logged once."""
+    result = session.execute(
+        update(Member)
+        .where(Member.id == member_id, Member.inactive_since.is_(None))
+        .values(inactive_since=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -7,9 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Member, Mentorship, MentorshipStatus
-
-LIVE_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
+from storage.models import LIVE_MENTORSHIP_STATUSES, Member, Mentorship, MentorshipStatus
 
 
 def current_mentorships_of(session: Session, member_id: int) -> list[Mentorship]:
@@ -19,7 +17,7 @@ def current_mentorships_of(session: Session, member_id: int) -> list[Mentorship]
             select(Mentorship)
             .where(
                 or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
-                Mentorship.status.in_(LIVE_STATUSES),
+                Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
             )
             .order_by(Mentorship.started_at, Mentorship.id)
         )
@@ -46,7 +44,7 @@ def claim_mentorship_end(
         update(Mentorship)
         .where(
             Mentorship.id == mentorship_id,
-            Mentorship.status.in_(LIVE_STATUSES),
+            Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
             or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
         )
         .values(status=MentorshipStatus.ENDED, ended_at=now, ended_by_id=member_id, end_reason=reason)

@@ -16,6 +16,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    LIVE_MENTORSHIP_STATUSES,
     CharterAcceptance,
     Followup,
     Meeting,
@@ -31,7 +32,6 @@ from storage.models import (
 )
 
 ERASED_PREFIX = "erased-"
-_LIVE = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
 
 
 def is_erased(member: Member) -> bool:
@@ -44,7 +44,7 @@ def live_mentorship_ids(session: Session, member_id: int) -> list[int]:
             select(Mentorship.id)
             .where(
                 or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
-                Mentorship.status.in_(_LIVE),
+                Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
             )
             .order_by(Mentorship.id)
         )
@@ -305,12 +305,12 @@ def erase_member(session: Session, member_id: int, now: datetime) -> Erasure:
     for mentorship in session.scalars(
         select(Mentorship).where(
             or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
-            Mentorship.status.in_(_LIVE),
+            Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
         )
     ).all():
         ended = session.execute(
             update(Mentorship)
-            .where(Mentorship.id == mentorship.id, Mentorship.status.in_(_LIVE))
+            .where(Mentorship.id == mentorship.id, Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES))
             .values(status=MentorshipStatus.ENDED, ended_at=now)
             .execution_options(synchronize_session=False)
         )

@@ -37,7 +37,7 @@ from storage.models import (
 from storage.models import Mentorship as MentorshipRow
 
 FIRST_MEETING_SURVEY = "first_meeting"  # SurveyAnswer.survey
-# The kind of the follow-up that asks it (bot.messages.followups.Kind.FIRST_MEETING_SURVEY; a test checks).
+# The kind of the follow-up that asks it (storage.models.FollowupKind.FIRST_MEETING_SURVEY; a test checks).
 FIRST_MEETING_SURVEY_KIND = "first_meeting_survey"
 CLOSING_SURVEY = "closing"
 

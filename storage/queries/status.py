@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import Member, MentoringRequest, Offer, OfferStatus, RequestStatus
@@ -14,18 +14,6 @@ def open_request_of(session: Session, student_id: int) -> MentoringRequest | Non
         select(MentoringRequest).where(
             MentoringRequest.student_id == student_id, MentoringRequest.status == RequestStatus.OPEN
         )
-    )
-
-
-def pending_offer_count(session: Session, request_id: int) -> int:
-    """How many mentors are still to answer this request; who they are is not the student's to know."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Offer)
-            .where(Offer.request_id == request_id, Offer.status == OfferStatus.PENDING)
-        )
-        or 0
     )
 
 

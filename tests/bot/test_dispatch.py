@@ -169,11 +169,12 @@ def test_a_member_slack_says_is_gone_is_marked_inactive_and_skipped(
     member_id = a_student(sandbox)
     first = due_now(sandbox, member_id, "student_reminder", clock.now(), period="a")
     later = due_now(sandbox, member_id, "student_reminder", clock.now() + timedelta(days=1), period="b")
-    sandbox.slack.fail_next("chat.postMessage", error="account_inactive")
+    # What chat.postMessage answers for a user id nobody can write to any more.
+    sandbox.slack.fail_next("chat.postMessage", error="channel_not_found")
 
     report = dispatch(sandbox)
 
-    assert [item.detail for item in report.skipped] == ["account_inactive"]
+    assert [item.detail for item in report.skipped] == ["channel_not_found"]
     with sandbox.bot.sessions.begin() as session:
         assert session.get(Member, member_id).inactive_since == clock.now()
     assert followup(sandbox, first).state == FollowupState.SKIPPED

@@ -250,7 +250,7 @@ def test_trend_months_are_the_last_twelve_calendar_months_oldest_first(clock: Ma
 
 
 def test_the_surveys_counted_are_those_the_followups_send() -> None:
-    from bot.messages.followups import Kind
+    from storage.models import FollowupKind
     from storage.queries.stats import FIRST_MEETING_SURVEY_KIND
 
-    assert Kind.FIRST_MEETING_SURVEY.value == FIRST_MEETING_SURVEY_KIND
+    assert FollowupKind.FIRST_MEETING_SURVEY.value == FIRST_MEETING_SURVEY_KIND

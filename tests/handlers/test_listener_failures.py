@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 
 import pytest
-from slack_bolt import Respond
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.context import BotContext
 from bot.i18n import t
+from bot.members import Person
+from bot.outcome import Outcome
 from bot.sandbox import Sandbox
 from handlers.background import in_background
 from storage.models import Member
@@ -25,15 +25,17 @@ class ListenerBroke(Exception):
     pass
 
 
-def fails(bot: BotContext, body: dict, client: WebClient, respond: Respond | None) -> None:
+# The member a failing unit of work writes before it raises (the person who clicked is known already).
+HALF_WRITTEN_USER = "UHALF"
+
+
+def fails(bot: BotContext, person: Person, body: dict) -> Outcome:
     raise ListenerBroke("the listener broke")
 
 
-def writes_a_member_then_fails(
-    bot: BotContext, body: dict, client: WebClient, respond: Respond | None
-) -> None:
+def writes_a_member_then_fails(bot: BotContext, person: Person, body: dict) -> Outcome:
     with bot.sessions.begin() as session:
-        get_or_create_member(session, body["team"]["id"], body["user"]["id"])
+        get_or_create_member(session, person.team_id, HALF_WRITTEN_USER)
         session.flush()
         raise ListenerBroke("failed halfway through its unit of work")
 
@@ -81,7 +83,8 @@ def test_a_listener_that_fails_halfway_leaves_nothing_written(
 
     assert status == 200
     with sandbox.engine.connect() as connection:
-        assert connection.scalar(select(func.count()).select_from(Member)) == 0
+        written = select(func.count()).select_from(Member).where(Member.slack_user_id == HALF_WRITTEN_USER)
+        assert connection.scalar(written) == 0
     assert sandbox.slack.last_message_to("UNOA").text == t("fr", "common.apology")
     assert len(failures_logged(caplog)) == 1
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import ids
+from bot.deliver import deliver
 from bot.matching import offer_waiting_requests
+from bot.outcome import Outcome
 from bot.sandbox import Sandbox
 from storage.models import CharterAcceptance, MentoringRequest, Offer, OfferStatus, RequestStatus
 from tests.factories import (
@@ -214,11 +216,12 @@ def test_without_any_mentor_the_student_is_told_honestly_and_the_request_waits(s
     assert offers_by_mentor(sandbox) == {}
 
     mentor_in_sandbox(sandbox, "UDOC", topics=["health"])
-    offer_waiting_requests(sandbox.bot, sandbox.team_id)
+    deliver(sandbox.bot, offer_waiting_requests(sandbox.bot, sandbox.team_id), team_id=sandbox.team_id)
 
     assert offers_by_mentor(sandbox) == {"UDOC": OfferStatus.PENDING}
     assert ids.ACCEPT_OFFER in action_ids(sandbox.slack.last_message_to("UDOC"))
-    offer_waiting_requests(sandbox.bot, sandbox.team_id)  # nothing more to do: the request has its offer
+    # Nothing more to do: the request has its offer.
+    assert offer_waiting_requests(sandbox.bot, sandbox.team_id) == Outcome()
     assert len(sandbox.slack.messages_to("UDOC")) == 1
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-import bot.volunteering
+import bot.deliver
 from bot import ids
 from bot.messages.volunteering import CHARTER_ACCEPTED
 from bot.sandbox import Sandbox
@@ -29,13 +29,13 @@ VALID = {
 def offers_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The teams for which waiting requests were offered again; the real matching still runs."""
     asked: list[str] = []
-    real = bot.volunteering.offer_waiting_requests
+    real = bot.deliver.offer_waiting_requests
 
-    def spy(context, team_id: str) -> None:  # type: ignore[no-untyped-def]
+    def spy(context, team_id: str):  # type: ignore[no-untyped-def]
         asked.append(team_id)
-        real(context, team_id)
+        return real(context, team_id)
 
-    monkeypatch.setattr(bot.volunteering, "offer_waiting_requests", spy)
+    monkeypatch.setattr(bot.deliver, "offer_waiting_requests", spy)
     return asked
 
 

@@ -9,8 +9,9 @@ import pytest
 from bot import ids
 from bot.followups import Answer
 from bot.messages import followups as messages
-from bot.messages.followups import FollowupContent, Kind
+from bot.messages.followups import FollowupContent
 from bot.slack_double.web_api import block_kit_problem
+from storage.models import FollowupKind
 
 CONTENT = dict(
     followup_id=42,
@@ -35,10 +36,10 @@ def buttons_of(blocks: list[dict]) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize("kind", list(FollowupKind))
 @pytest.mark.parametrize("to_mentor", [False, True])
 def test_every_followup_renders_valid_block_kit_in_both_languages(
-    locale: str, kind: Kind, to_mentor: bool
+    locale: str, kind: FollowupKind, to_mentor: bool
 ) -> None:
     message = messages.followup_message(
         locale, FollowupContent(kind=kind, recipient_is_mentor=to_mentor, **CONTENT)
@@ -53,7 +54,9 @@ def test_every_followup_renders_valid_block_kit_in_both_languages(
 
 
 def test_the_survey_offers_a_five_point_scale_and_not_met_yet() -> None:
-    message = messages.followup_message("en", FollowupContent(kind=Kind.FIRST_MEETING_SURVEY, **CONTENT))
+    message = messages.followup_message(
+        "en", FollowupContent(kind=FollowupKind.FIRST_MEETING_SURVEY, **CONTENT)
+    )
 
     assert [action for action, _ in buttons_of(message.blocks)] == [
         ids.FOLLOWUP_RATE_1,
@@ -68,10 +71,10 @@ def test_the_survey_offers_a_five_point_scale_and_not_met_yet() -> None:
 
 def test_only_the_mentor_may_release_a_match_without_first_contact() -> None:
     to_student = messages.followup_message(
-        "fr", FollowupContent(kind=Kind.FIRST_CONTACT_ESCALATION, **CONTENT)
+        "fr", FollowupContent(kind=FollowupKind.FIRST_CONTACT_ESCALATION, **CONTENT)
     )
     to_mentor = messages.followup_message(
-        "fr", FollowupContent(kind=Kind.FIRST_CONTACT_ESCALATION, recipient_is_mentor=True, **CONTENT)
+        "fr", FollowupContent(kind=FollowupKind.FIRST_CONTACT_ESCALATION, recipient_is_mentor=True, **CONTENT)
     )
 
     assert buttons_of(to_student.blocks) == []
@@ -79,7 +82,7 @@ def test_only_the_mentor_may_release_a_match_without_first_contact() -> None:
 
 
 def test_the_meeting_prompt_is_the_meeting_log() -> None:
-    message = messages.followup_message("fr", FollowupContent(kind=Kind.MEETING_PROMPT, **CONTENT))
+    message = messages.followup_message("fr", FollowupContent(kind=FollowupKind.MEETING_PROMPT, **CONTENT))
 
     assert [action for action, _ in buttons_of(message.blocks)] == [
         ids.FOLLOWUP_MET,
@@ -94,7 +97,7 @@ def test_the_meeting_prompt_is_the_meeting_log() -> None:
 @pytest.mark.parametrize("locale", ["fr", "en"])
 @pytest.mark.parametrize("answer", list(Answer))
 def test_an_answered_followup_shows_the_choice_without_buttons(locale: str, answer: Answer) -> None:
-    shown = messages.followup_message(locale, FollowupContent(kind=Kind.MEETING_PROMPT, **CONTENT))
+    shown = messages.followup_message(locale, FollowupContent(kind=FollowupKind.MEETING_PROMPT, **CONTENT))
 
     answered = messages.answered(locale, shown, answer)
 
@@ -107,7 +110,7 @@ def test_modals_and_the_home_section_render_in_both_languages(locale: str) -> No
     assert block_kit_problem(view=messages.comment_modal(locale, 42)) is None
     assert block_kit_problem(view=messages.end_modal(locale, 42)) is None
     home_blocks = messages.next_followup_blocks(
-        locale, 42, Kind.MEETING_PROMPT, datetime(2026, 11, 6, tzinfo=UTC)
+        locale, 42, FollowupKind.MEETING_PROMPT, datetime(2026, 11, 6, tzinfo=UTC)
     )
     assert block_kit_problem(blocks=home_blocks) is None
     assert buttons_of(home_blocks) == [(ids.FOLLOWUP_SNOOZE, "42")]

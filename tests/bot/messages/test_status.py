@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import ids
-from bot.messages.kit import MAX_MESSAGE_BLOCKS
-from bot.messages.status import slack_date, status_message
+from bot.messages.kit import MAX_MESSAGE_BLOCKS, slack_date
+from bot.messages.status import status_message
 from bot.status import CurrentMentorship, MentorAvailability, OpenRequest, PendingOffer, PersonStatus
 from storage.models import Role
 

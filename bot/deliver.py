@@ -1,0 +1,158 @@
+"""The one way out to Slack: carry out an `Outcome`, in the order Slack's rules ask for.
+
+1. The modal, first: a click's trigger_id works once and dies 3 s after the click.
+2. The upload, whose success decides which answer the person gets.
+3. The answer to the person: through the response_url when the request had one, else in their DM.
+4. Notices to others, updates of earlier messages, Home tabs, then requests offered again (whose own
+   outcome — the offers' DMs — is delivered the same way).
+
+Each step is best-effort and logged once: what the programme decided is already committed, so a Slack
+failure costs a message, never the decision. A refused token pauses the workspace (`bot.slack`).
+Listeners, the dispatcher's sweeps and the CLI all deliver through `deliver`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+
+from slack_bolt import Respond
+
+from bot import slack
+from bot.context import BotContext
+from bot.home import home_view_for
+from bot.matching import offer_request, offer_waiting_requests
+from bot.members import Person
+from bot.messages.kit import Message
+from bot.outcome import Notice, Outcome, Update, Upload
+from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
+from storage.queries.delivery import record_posted_message
+from storage.queries.matching import record_offer_message, withdraw_offer
+from storage.queries.members import mark_member_inactive
+
+logger = logging.getLogger(__name__)
+
+
+def deliver(
+    bot: BotContext,
+    outcome: Outcome,
+    *,
+    team_id: str,
+    person: Person | None = None,
+    respond: Respond | None = None,
+    trigger_id: str | None = None,
+) -> None:
+    """Carry out `outcome` for workspace `team_id`; `person` is who acted (None for a scheduled job)."""
+    if outcome.modal is not None:
+        if trigger_id:
+            _attempt(
+                bot, team_id, "open a modal", partial(slack.open_modal, bot.client, trigger_id, outcome.modal)
+            )
+        else:
+            logger.warning("a modal was to open without a trigger_id: not shown")
+    answer = outcome.reply
+    if outcome.upload is not None and person is not None:
+        answer = _upload(bot, team_id, person, outcome.upload)
+    if answer is not None:
+        _answer(bot, team_id, person, respond, answer, outcome.replace_original)
+    for notice in outcome.notices:
+        post_notice(bot, team_id, notice)
+    for update in outcome.updates:
+        _attempt(bot, team_id, "update a message", partial(_update, bot, update))
+    for someone in outcome.homes:
+        view = home_view_for(bot, someone)
+        _attempt(
+            bot, team_id, "refresh a Home", partial(slack.publish_home, bot.client, someone.user_id, view)
+        )
+    follow_on = Outcome()
+    for request_id in outcome.reoffer_requests:
+        follow_on += offer_request(bot, request_id)
+    if outcome.reoffer_team is not None:
+        follow_on += offer_waiting_requests(bot, outcome.reoffer_team)
+    if follow_on != Outcome():
+        deliver(bot, follow_on, team_id=team_id)
+
+
+def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
+    """Post one notice and record where it went; an offer that cannot be delivered is withdrawn, so the
+    request is not held by it, and a recipient Slack says is gone is marked inactive."""
+    try:
+        posted = slack.post_message(bot.client, notice.user_id, notice.message)
+    except SLACK_FAILURES as error:
+        failure = slack.failure_of(error)
+        _after_failure(bot, team_id, f"post a {notice.kind} notice", failure)
+        now = bot.clock.now()
+        with bot.sessions.begin() as session:
+            if notice.offer_id is not None:
+                withdraw_offer(session, notice.offer_id, now)
+            if failure.trouble is Trouble.RECIPIENT_GONE and notice.recipient_id is not None:
+                mark_member_inactive(session, notice.recipient_id, now)
+        return False
+    with bot.sessions.begin() as session:
+        if notice.offer_id is not None:
+            record_offer_message(session, notice.offer_id, posted.channel_id, posted.ts)
+        record_posted_message(
+            session,
+            team_id=team_id,
+            about_member_ids=notice.about,
+            kind=notice.kind,
+            channel_id=posted.channel_id,
+            message_ts=posted.ts,
+            now=bot.clock.now(),
+        )
+    return True
+
+
+def _update(bot: BotContext, update: Update) -> None:
+    slack.update_message(bot.client, update.channel_id, update.ts, update.message)
+
+
+def _upload(bot: BotContext, team_id: str, person: Person, upload: Upload) -> Message:
+    files = [
+        {"filename": one.filename, "content": one.content, "title": one.title}
+        | ({"alt_txt": one.alt_text} if one.alt_text else {})
+        for one in upload.files
+    ]
+    sent = _attempt(
+        bot,
+        team_id,
+        "upload files",
+        lambda: slack.upload_files(bot.client, person.user_id, files, upload.comment),
+    )
+    return upload.sent if sent else upload.failed
+
+
+def _answer(
+    bot: BotContext,
+    team_id: str,
+    person: Person | None,
+    respond: Respond | None,
+    answer: Message,
+    replace_original: bool,
+) -> None:
+    if respond is not None:
+        try:
+            respond(replace_original=replace_original, **answer.as_kwargs())
+        except OSError as error:  # the response_url is Slack's too; its failures are the network's
+            logger.warning("could not answer through the response_url: %s", type(error).__name__)
+        return
+    if person is None:
+        return
+    _attempt(bot, team_id, "answer in a DM", partial(slack.post_message, bot.client, person.user_id, answer))
+
+
+def _attempt(bot: BotContext, team_id: str, what: str, call: Callable[[], object]) -> bool:
+    try:
+        call()
+    except SLACK_FAILURES as error:
+        _after_failure(bot, team_id, what, slack.failure_of(error))
+        return False
+    return True
+
+
+def _after_failure(bot: BotContext, team_id: str, what: str, failure: SlackFailure) -> None:
+    if failure.trouble is Trouble.TOKEN:
+        slack.pause_workspace(bot.sessions, team_id, failure.code, bot.clock.now())
+    else:
+        logger.warning("could not %s: %s", what, failure)
