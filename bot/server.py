@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import waitress
 from slack_bolt import App
@@ -119,14 +119,32 @@ class RunningServer:
     url: str
     _server: object
     _thread: threading.Thread
+    _stop_lock: threading.Lock = field(default_factory=threading.Lock)
+    _stopped: bool = False
 
     def stop(self) -> None:
-        server = self._server
-        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
-        # Close from inside the server's own loop, woken by its trigger, rather than waiting out the
-        # loop's one-second select timeout.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))  # type: ignore[attr-defined]
-        self._thread.join(timeout=5)
+        """Finish the requests being served, close every socket and end the loop thread.
+
+        Safe to call twice or from several threads: the trigger is closed by the first call, so a
+        second pull would write to a closed, or by then reused, file descriptor.
+        """
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            server = self._server
+            server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+            trigger = server.trigger  # type: ignore[attr-defined]
+            # Close from inside the server's own loop, woken by its trigger, rather than waiting out the
+            # loop's one-second select timeout. The loop runs every queued thunk on any byte, such as
+            # one a worker wrote for its last response; holding the thunks' lock until our own byte is
+            # written keeps the closing thunk from closing the trigger before that write.
+            with trigger.lock:
+                trigger.thunks.append(lambda: wasyncore.close_all(server._map))  # type: ignore[attr-defined]
+                trigger.pull_trigger()
+            self._thread.join(timeout=5)
+            if self._thread.is_alive():
+                raise RuntimeError("the HTTP server's loop did not stop within 5 s")
 
 
 def start_in_background(wsgi_app: WsgiApp, host: str = "127.0.0.1", port: int = 0) -> RunningServer:

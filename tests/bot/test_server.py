@@ -1,14 +1,21 @@
-"""The HTTP face: health check, unknown paths, and one log line a request without bodies."""
+"""The HTTP face: health check, unknown paths, one log line a request without bodies, and a clean stop."""
 
 from __future__ import annotations
 
+import http.client
 import logging
+import socket
+import threading
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from bot.sandbox import Sandbox
+from bot.server import RunningServer, start_in_background
 
 
 def get(url: str) -> tuple[int, bytes]:
@@ -40,3 +47,59 @@ def test_each_request_is_logged_in_one_line_without_its_body(
     assert len(lines) == 1
     assert lines[0].startswith("POST /slack/events 200 ")
     assert "secret plans" not in caplog.text
+
+
+def refuses_connections(server: RunningServer) -> bool:
+    address = urllib.parse.urlsplit(server.url)
+    try:
+        socket.create_connection((address.hostname, address.port), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def test_a_second_stop_does_nothing() -> None:
+    server = start_in_background(lambda environ, start_response: [])
+    server.stop()
+
+    server.stop()
+
+    assert refuses_connections(server)
+
+
+def test_stop_while_requests_are_in_flight_closes_the_server() -> None:
+    requests_entered = threading.Semaphore(0)
+    release = threading.Event()
+
+    def slow_app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        requests_entered.release()
+        release.wait(timeout=5)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok\n"]
+
+    server = start_in_background(slow_app)
+    address = urllib.parse.urlsplit(server.url)
+
+    def keep_asking() -> None:
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+        try:
+            while True:
+                connection.request("GET", "/")
+                connection.getresponse().read()
+        except (OSError, http.client.HTTPException):
+            return  # the server closed the connection: what stopping does
+
+    clients = [threading.Thread(target=keep_asking) for _ in range(4)]
+    for client in clients:
+        client.start()
+    for _ in clients:
+        assert requests_entered.acquire(timeout=5)
+    # Workers finishing their responses pull the trigger while stop() pulls it too.
+    release.set()
+    with ThreadPoolExecutor(max_workers=3) as stoppers:
+        stops = [stoppers.submit(server.stop) for _ in range(3)]
+    for client in clients:
+        client.join(timeout=5)
+
+    assert [stop.exception() for stop in stops] == [None, None, None]
+    assert refuses_connections(server)
