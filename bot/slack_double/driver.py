@@ -356,6 +356,26 @@ class SlackDriver:
         )
         return self.event(event)
 
+    def user_change(self, user_id: str) -> SlackResponse:
+        """Tell the app that ``user_id``'s data changed, with their user object as the stand-in now holds
+        it: after ``standin.deactivate_user`` it carries ``deleted: true``, after reactivation ``false``."""
+        if self.standin is None:
+            raise AssertionError("user_change needs a stand-in: the event carries the member's user object")
+        event = payloads.user_change_event(
+            self.standin.user_object(user_id), event_ts=self._action_ts(), cache_ts=int(self._now())
+        )
+        return self.event(event)
+
+    def tokens_revoked(
+        self, *, bot: list[str] | None = None, oauth: list[str] | None = None
+    ) -> SlackResponse:
+        """Tell the app some of its tokens were revoked; ``bot``/``oauth`` list whose tokens they were."""
+        return self.event(payloads.tokens_revoked_event(oauth=oauth, bot=bot))
+
+    def app_uninstalled(self) -> SlackResponse:
+        """Tell the app it was uninstalled from the workspace."""
+        return self.event(payloads.app_uninstalled_event())
+
     # -----------------------------------------------------------------------------------------------
     # What Slack knows about people, and the ids it hands out
 

@@ -2,9 +2,10 @@
 
 Pure functions (no I/O, no clock): the driver feeds them ids and timestamps, and tests can check the
 shapes on their own. Shapes follow Slack's reference pages for slash commands, ``block_actions``,
-``view_submission``, ``view_closed``, ``block_suggestion`` and the Events API ``event_callback``
-envelope. Where Slack sends fields a listener might read (``user.username``, ``team.domain``,
-``enterprise: null``), they are sent too, so a handler that works here reads real payloads the same way.
+``view_submission``, ``view_closed``, ``block_suggestion``, the Events API ``event_callback`` envelope
+and the events it carries (``app_home_opened``, ``user_change``, ``tokens_revoked``, ``app_uninstalled``).
+Where Slack sends fields a listener might read (``user.username``, ``team.domain``, ``enterprise: null``),
+they are sent too, so a handler that works here reads real payloads the same way.
 """
 
 from __future__ import annotations
@@ -88,6 +89,57 @@ def user_object(user_id: str, user_name: str, team_id: str) -> dict[str, str]:
 
 def team_object(team_id: str, team_domain: str) -> dict[str, str]:
     return {"id": team_id, "domain": team_domain}
+
+
+def workspace_user(
+    user_id: str,
+    *,
+    team_id: str,
+    name: str,
+    real_name: str,
+    locale: str,
+    tz: str,
+    tz_offset: int,
+    is_admin: bool = False,
+    is_owner: bool = False,
+    email: str | None = None,
+    deleted: bool = False,
+    updated: int = 1700000000,
+) -> dict:
+    """A member as Slack's user object describes them (users.info, the ``user_change`` event).
+
+    A deactivated member keeps their object: Slack only sets ``deleted: true`` (and ``updated``).
+    """
+    return {
+        "id": user_id,
+        "team_id": team_id,
+        "name": name,
+        "deleted": deleted,
+        "color": "9f69e7",
+        "real_name": real_name,
+        "tz": tz,
+        "tz_label": tz,
+        "tz_offset": tz_offset,
+        "profile": {
+            "real_name": real_name,
+            "real_name_normalized": real_name,
+            "display_name": name,
+            "display_name_normalized": name,
+            "email": email,
+            "team": team_id,
+        },
+        "is_admin": is_admin,
+        "is_owner": is_owner,
+        "is_primary_owner": False,
+        "is_restricted": False,
+        "is_ultra_restricted": False,
+        "is_bot": False,
+        "is_app_user": False,
+        "updated": updated,
+        "is_email_confirmed": email is not None,
+        "who_can_share_contact_card": "EVERYONE",
+        "locale": locale,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -495,3 +547,23 @@ def app_home_opened_event(user_id: str, *, channel_id: str, event_ts: str, view:
     if view is not None:
         event["view"] = view
     return event
+
+
+def user_change_event(user: dict, *, event_ts: str, cache_ts: int) -> dict:
+    """A member's data changed: Slack sends their whole user object, ``locale`` included.
+
+    Deactivating a member sends ``user.deleted: true``, reactivating them ``false``.
+    """
+    return {"type": "user_change", "user": user, "cache_ts": cache_ts, "event_ts": event_ts}
+
+
+def tokens_revoked_event(*, oauth: list[str] | None = None, bot: list[str] | None = None) -> dict:
+    """Some of the app's tokens were revoked. ``tokens`` is keyed by the kinds revoked (``oauth`` for
+    user tokens, ``bot`` for bot tokens), each listing user ids, never the token strings."""
+    tokens = {kind: list(user_ids) for kind, user_ids in (("oauth", oauth), ("bot", bot)) if user_ids}
+    return {"type": "tokens_revoked", "tokens": tokens}
+
+
+def app_uninstalled_event() -> dict:
+    """The app was removed from the workspace (it may arrive before or after ``tokens_revoked``)."""
+    return {"type": "app_uninstalled"}

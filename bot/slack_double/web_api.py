@@ -4,7 +4,9 @@ The bot under test talks to it through an unmodified ``slack_sdk.WebClient`` (``
 so retries, serialisation and error handling run exactly as they do against Slack. The stand-in answers
 the methods mentorbot uses the way Slack documents them, refuses Block Kit that Slack would refuse,
 enforces the ``trigger_id`` rules (once, within 3 s), and remembers everything so tests can ask what a
-person would see: ``standin.last_message_to("U123").text``.
+person would see: ``standin.last_message_to("U123").text``. Tests can also make Slack misbehave as it
+really does: refuse a revoked or unknown token on every method, rate-limit, fail a method, drop the
+upload step of files_upload_v2, or keep taking messages to a member who was deactivated.
 
 Everything is held in memory behind one lock; the HTTP server runs in a daemon thread on 127.0.0.1,
 port 0, so any number of stand-ins can run side by side.
@@ -13,13 +15,16 @@ port 0, so any number of stand-ins can run side by side.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import itertools
 import json
+import socket
+import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,12 +34,19 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.slack_double.payloads import bot_message
+from bot.slack_double.payloads import bot_message, workspace_user
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 TRIGGER_LIFETIME_SECONDS = 3.0
 MAX_PUSHED_VIEWS = 3
+
+# How the upload URL of files_upload_v2's second step can be made to fail (fail_uploads).
+UPLOAD_FAULTS = ("http_500", "connection_reset")
+
+# What Slack answers, on every method, when the token cannot be used (HTTP 200, ``ok: false``): the
+# authentication errors of the Web API's common error table (docs.slack.dev/reference/methods/*, "Errors").
+AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
 # Form-encoded calls carry these as JSON strings; tests want them as Python objects.
 _JSON_STRING_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
@@ -123,6 +135,7 @@ class _Reply:
     content_type: str = "application/json; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    reset_connection: bool = False  # drop the connection (TCP RST) instead of answering
 
     @classmethod
     def json(cls, payload: dict, status: int = 200, **kwargs: Any) -> _Reply:
@@ -186,8 +199,11 @@ class SlackStandIn:
         bot_user_id: str = "U0BOT",
         bot_id: str = "B0BOT",
         api_app_id: str = "A0001",
+        tokens: Iterable[str] | None = None,
         now: Callable[[], float] = time.time,
     ) -> None:
+        """``tokens`` are the tokens this workspace issued: any other answers ``invalid_auth``. Without
+        them every token is taken as issued (tests use many, and none is a real secret)."""
         self.team_id = team_id
         self.team_domain = team_domain
         self.bot_user_id = bot_user_id
@@ -219,6 +235,11 @@ class SlackStandIn:
         # Faults and delays are test set-up: reset() keeps them, like the user directory.
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._upload_faults: deque[str] = deque()
+        # Token trouble is set-up too, kept by reset(); restore_auth() clears it.
+        self._issued_tokens: set[str] | None = set(tokens) if tokens is not None else None
+        self._revoked_tokens: dict[str, str] = {}
+        self._auth_failure: str | None = None
         self._forget_traffic()
 
     def _forget_traffic(self) -> None:
@@ -302,36 +323,48 @@ class SlackStandIn:
     ) -> None:
         """Put a person in the workspace directory answered by users.info and users.lookupByEmail."""
         name = name or user_id.lower()
-        real_name = real_name or name.title()
         with self._lock:
-            self._users[user_id] = {
-                "id": user_id,
-                "team_id": self.team_id,
-                "name": name,
-                "deleted": deleted,
-                "color": "9f69e7",
-                "real_name": real_name,
-                "tz": tz,
-                "tz_label": tz,
-                "tz_offset": tz_offset,
-                "profile": {
-                    "real_name": real_name,
-                    "real_name_normalized": real_name,
-                    "display_name": name,
-                    "display_name_normalized": name,
-                    "email": email,
-                    "team": self.team_id,
-                },
-                "is_admin": is_admin,
-                "is_owner": is_owner,
-                "is_primary_owner": False,
-                "is_restricted": False,
-                "is_ultra_restricted": False,
-                "is_bot": False,
-                "is_app_user": False,
-                "updated": 1700000000,
-                "locale": locale,
-            }
+            self._users[user_id] = workspace_user(
+                user_id,
+                team_id=self.team_id,
+                name=name,
+                real_name=real_name or name.title(),
+                locale=locale,
+                tz=tz,
+                tz_offset=tz_offset,
+                is_admin=is_admin,
+                is_owner=is_owner,
+                email=email,
+                deleted=deleted,
+            )
+
+    def deactivate_user(self, user_id: str) -> dict:
+        """An admin deactivates this member: users.info now says ``deleted: true``.
+
+        Messages to them are still accepted (Slack keeps their DM; python-slack-sdk issue #1156).
+        Returns their user object as it now is, for a ``user_change`` event.
+        """
+        return self._set_deleted(user_id, True)
+
+    def reactivate_user(self, user_id: str) -> dict:
+        """An admin reactivates this member: ``deleted: false`` again. Returns their user object."""
+        return self._set_deleted(user_id, False)
+
+    def _set_deleted(self, user_id: str, deleted: bool) -> dict:
+        with self._lock:
+            if user_id not in self._users:
+                raise AssertionError(f"no user {user_id} in the directory; users: {sorted(self._users)}")
+            user = self._users[user_id]
+            user["deleted"] = deleted
+            user["updated"] = int(self._now())
+            return copy.deepcopy(user)
+
+    def user_object(self, user_id: str) -> dict:
+        """The member's full user object (``locale`` included), as Slack sends it in ``user_change``."""
+        with self._lock:
+            if user_id not in self._users:
+                raise AssertionError(f"no user {user_id} in the directory; users: {sorted(self._users)}")
+            return copy.deepcopy(self._users[user_id])
 
     def user_name(self, user_id: str) -> str:
         """The handle Slack puts in payloads for this person (their directory name, else the id)."""
@@ -354,14 +387,29 @@ class SlackStandIn:
     ) -> None:
         """Make the next ``times`` calls to ``method`` fail, in the order faults were queued.
 
-        ``status=429`` answers ``ratelimited`` with a ``Retry-After`` header; ``status=5xx`` answers a server
-        error; with the default status, ``error`` is the code of an ``ok: false`` answer.
+        ``status=429`` answers ``ratelimited`` with a ``Retry-After`` header (1 s unless ``retry_after``
+        says otherwise: Slack always tells how long to wait); ``status=5xx`` answers a server error; with
+        the default status, ``error`` is the code of an ``ok: false`` answer.
         """
+        if status == 429 and retry_after is None:
+            retry_after = 1
         if error is None:
             error = "ratelimited" if status == 429 else "internal_error" if status >= 500 else "fatal_error"
         with self._lock:
             queue = self._faults.setdefault(method, deque())
             queue.extend(_Fault(error, status, retry_after) for _ in range(times))
+
+    def fail_uploads(self, mode: str = "http_500", *, times: int = 1) -> None:
+        """Make the next ``times`` POSTs of file bytes to an upload URL (files_upload_v2's second step) fail.
+
+        ``http_500``: the upload URL answers HTTP 500. ``connection_reset``: it reads the bytes, then
+        resets the connection without answering. files.getUploadURLExternal and
+        files.completeUploadExternal are untouched; a file whose bytes never arrived cannot be completed.
+        """
+        if mode not in UPLOAD_FAULTS:
+            raise ValueError(f"unknown upload fault {mode!r}; known: {list(UPLOAD_FAULTS)}")
+        with self._lock:
+            self._upload_faults.extend([mode] * times)
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Answer ``method`` only after ``seconds`` (a slow Slack), or promptly again with 0."""
@@ -371,8 +419,38 @@ class SlackStandIn:
             else:
                 self._delays.pop(method, None)
 
+    def issue_token(self, token: str) -> None:
+        """Make ``token`` one the workspace issued; once any is, every other token is ``invalid_auth``."""
+        with self._lock:
+            if self._issued_tokens is None:
+                self._issued_tokens = set()
+            self._issued_tokens.add(token)
+            self._revoked_tokens.pop(token, None)
+
+    def revoke_token(self, token: str, *, error: str = "token_revoked") -> None:
+        """From now on every call with ``token`` answers ``{"ok": false, "error": error}``.
+
+        An uninstalled app's bot token has also been seen to answer ``account_inactive``
+        (bolt-python issue #1029); a token replaced by a reinstall answers ``invalid_auth``.
+        """
+        _check_auth_error(error)
+        with self._lock:
+            self._revoked_tokens[token] = error
+
+    def fail_auth(self, error: str = "invalid_auth") -> None:
+        """Every call, whatever its token, answers ``{"ok": false, "error": error}`` until restore_auth()."""
+        _check_auth_error(error)
+        with self._lock:
+            self._auth_failure = error
+
+    def restore_auth(self) -> None:
+        """Undo fail_auth() and every revoke_token() (the issued tokens stay issued)."""
+        with self._lock:
+            self._auth_failure = None
+            self._revoked_tokens.clear()
+
     def reset(self) -> None:
-        """Forget calls, messages, views and files; keep users, faults, delays and URLs."""
+        """Forget calls, messages, views and files; keep users, faults, delays, token trouble and URLs."""
         with self._lock:
             self._forget_traffic()
 
@@ -511,11 +589,24 @@ class SlackStandIn:
                 if fault.retry_after is not None:
                     reply.headers["Retry-After"] = str(fault.retry_after)
                 return reply
-            if token is None:
-                return self._record_locked(method, params, 200, _error("not_authed"), delay)
+            refusal = self._auth_refusal(token)
+            if refusal is not None:
+                return self._record_locked(method, params, 200, _error(refusal), delay)
             if method not in self._methods:
                 return self._record_locked(method, params, 404, _error("unknown_method", req_method=method))
             return self._record_locked(method, params, 200, self._methods[method](params), delay)
+
+    def _auth_refusal(self, token: str | None) -> str | None:
+        # Slack answers these with HTTP 200 and ok: false, on every method.
+        if token is None:
+            return "not_authed"
+        if self._auth_failure is not None:
+            return self._auth_failure
+        if token in self._revoked_tokens:
+            return self._revoked_tokens[token]
+        if self._issued_tokens is not None and token not in self._issued_tokens:
+            return "invalid_auth"
+        return None
 
     def _record(self, method: str, params: dict, status: int, response: dict) -> _Reply:
         with self._lock:
@@ -884,18 +975,32 @@ class SlackStandIn:
     # Files (upload v2: get a URL, POST the bytes there, complete)
 
     def _files_get_upload_url_external(self, params: dict) -> dict:
-        if not params.get("filename") or not params.get("length"):
+        if not params.get("filename") or params.get("length") in (None, ""):
             return _error("invalid_arguments")
+        if str(params["length"]) == "0":
+            # Slack's "missing_argument": "Typically only occurs when the length provided is 0."
+            return _error("missing_argument")
         file_id = f"F{next(self._counter):08d}"
         self._pending_uploads[file_id] = {"filename": params["filename"], "content": None}
         return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
 
     def _answer_upload(self, file_id: str, body: bytes) -> _Reply:
+        # Recorded as "upload"; the URL answers plain text, so the record's error names the fault.
+        params = {"file_id": file_id, "length": len(body)}
         with self._lock:
             pending = self._pending_uploads.get(file_id)
             if pending is None:
+                self._record_locked("upload", params, 404, _error("file_not_found"))
                 return _Reply(status=404, body=b"not found", content_type="text/plain")
+            fault = self._upload_faults.popleft() if self._upload_faults else None
+            if fault == "http_500":
+                self._record_locked("upload", params, 500, _error(fault))
+                return _Reply(status=500, body=b"Internal Server Error", content_type="text/plain")
+            if fault == "connection_reset":
+                self._record_locked("upload", params, 0, _error(fault))
+                return _Reply(status=0, body=b"", reset_connection=True)
             pending["content"] = body
+            self._record_locked("upload", params, 200, {"ok": True})
         return _Reply(status=200, body=f"OK - {len(body)}".encode(), content_type="text/plain")
 
     def _files_complete_upload_external(self, params: dict) -> dict:
@@ -927,6 +1032,11 @@ class SlackStandIn:
 
     def _apps_connections_open(self, params: dict) -> dict:
         return {"ok": True, "url": self._socket_mode_url}
+
+
+def _check_auth_error(error: str) -> None:
+    if error not in AUTH_ERRORS:
+        raise ValueError(f"{error!r} is not one of Slack's authentication errors: {list(AUTH_ERRORS)}")
 
 
 def _public_user(user: dict, *, include_locale: bool) -> dict:
@@ -974,6 +1084,12 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.standin._answer_http(self.path, self.headers, body)  # type: ignore[attr-defined]
         if reply.delay:
             time.sleep(reply.delay)  # a slow Slack, on purpose (set_delay)
+        if reply.reset_connection:
+            # SO_LINGER 0: close() sends a RST, so the client sees its connection reset, not a clean end.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))

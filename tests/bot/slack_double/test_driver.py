@@ -148,6 +148,12 @@ def build_app(standin: SlackStandIn, seen: dict[str, list]) -> App:
         }
         client.views_publish(user_id=event["user"], view=home)
 
+    @app.event("user_change")
+    @app.event("tokens_revoked")
+    @app.event("app_uninstalled")
+    def workspace_changed(event) -> None:
+        seen["events"].append(event)
+
     return app
 
 
@@ -342,6 +348,29 @@ def test_closing_a_modal_that_asked_to_be_told_sends_view_closed(
 
 
 # --- events -----------------------------------------------------------------------------------------
+
+
+def test_deactivation_reaches_the_app_as_user_change_with_deleted_true(
+    driver: SlackDriver, standin: SlackStandIn, seen: dict[str, list]
+) -> None:
+    standin.deactivate_user("U0ALICE")
+    driver.user_change("U0ALICE")
+    standin.reactivate_user("U0ALICE")
+    driver.user_change("U0ALICE")
+
+    assert [event["type"] for event in seen["events"]] == ["user_change", "user_change"]
+    assert [event["user"]["deleted"] for event in seen["events"]] == [True, False]
+    assert seen["events"][0]["user"]["id"] == "U0ALICE"
+
+
+def test_tokens_revoked_and_app_uninstalled_reach_the_app(driver: SlackDriver, seen: dict[str, list]) -> None:
+    driver.tokens_revoked(bot=["U0BOT"])
+    driver.app_uninstalled()
+
+    assert seen["events"] == [
+        {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT"]}},
+        {"type": "app_uninstalled"},
+    ]
 
 
 def test_app_home_opened_lets_the_app_publish_a_home_the_user_can_click(

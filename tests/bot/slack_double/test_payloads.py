@@ -252,3 +252,54 @@ def test_event_envelope_names_the_bot_in_authorizations() -> None:
     assert envelope["authorizations"][0]["user_id"] == "U0BOT"
     assert envelope["authorizations"][0]["is_bot"] is True
     assert envelope["is_ext_shared_channel"] is False
+
+
+def directory_user(*, deleted: bool) -> dict:
+    return payloads.workspace_user(
+        "U0ALICE",
+        team_id="T0001",
+        name="alice",
+        real_name="Alice Martin",
+        locale="fr-FR",
+        tz="Europe/Paris",
+        tz_offset=3600,
+        email="alice@school.example",
+        deleted=deleted,
+    )
+
+
+def test_user_change_event_carries_the_whole_user_object_as_slack_documents_it() -> None:
+    event = payloads.user_change_event(
+        directory_user(deleted=True), event_ts="1700000001.000100", cache_ts=1700000001
+    )
+
+    assert set(event) == {"type", "user", "cache_ts", "event_ts"}
+    assert event["type"] == "user_change"
+    assert (event["event_ts"], event["cache_ts"]) == ("1700000001.000100", 1700000001)
+    user = event["user"]
+    assert {"id", "team_id", "name", "deleted", "real_name", "tz", "tz_label", "tz_offset", "profile"} <= set(
+        user
+    )
+    assert {"is_admin", "is_owner", "is_bot", "updated", "is_email_confirmed", "locale"} <= set(user)
+    assert (user["id"], user["team_id"], user["deleted"], user["locale"]) == (
+        "U0ALICE",
+        "T0001",
+        True,
+        "fr-FR",
+    )
+    assert user["profile"]["email"] == "alice@school.example"
+
+
+def test_tokens_revoked_lists_user_ids_by_kind_of_token_revoked() -> None:
+    assert payloads.tokens_revoked_event(bot=["U0BOT"]) == {
+        "type": "tokens_revoked",
+        "tokens": {"bot": ["U0BOT"]},
+    }
+    assert payloads.tokens_revoked_event(oauth=["U0ALICE"], bot=["U0BOT"])["tokens"] == {
+        "oauth": ["U0ALICE"],
+        "bot": ["U0BOT"],
+    }
+
+
+def test_app_uninstalled_event_is_just_its_type() -> None:
+    assert payloads.app_uninstalled_event() == {"type": "app_uninstalled"}

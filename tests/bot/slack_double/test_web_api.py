@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack_double import SlackStandIn
+from bot.slack_double.web_api import AUTH_ERRORS
 
 
 class FrozenClock:
@@ -107,6 +108,34 @@ def test_deleted_user_comes_back_with_deleted_true(standin: SlackStandIn, client
     standin.add_user("U0GONE", deleted=True)
 
     assert client.users_info(user="U0GONE")["user"]["deleted"] is True
+
+
+def test_deactivated_user_is_deleted_in_users_info_until_reactivated(
+    standin: SlackStandIn, client: WebClient, clock: FrozenClock
+) -> None:
+    clock.at += 60
+    standin.deactivate_user("U0ALICE")
+    gone = client.users_info(user="U0ALICE")["user"]
+    standin.reactivate_user("U0ALICE")
+
+    assert (gone["deleted"], gone["updated"]) == (True, int(clock.at))
+    assert gone["profile"]["real_name"] == "Alice Martin"  # Slack keeps a deactivated member's object
+    assert client.users_info(user="U0ALICE")["user"]["deleted"] is False
+
+
+def test_message_to_a_deactivated_user_is_still_accepted(standin: SlackStandIn, client: WebClient) -> None:
+    # Slack does not refuse chat.postMessage to a deactivated user (python-slack-sdk issue #1156).
+    standin.deactivate_user("U0ALICE")
+
+    answer = client.chat_postMessage(channel="U0ALICE", text="Your mentorship has ended")
+
+    assert answer["ok"] and answer["channel"] == "D0ALICE"
+    assert standin.last_message_to("U0ALICE").text == "Your mentorship has ended"
+
+
+def test_deactivating_someone_not_in_the_directory_is_a_test_mistake(standin: SlackStandIn) -> None:
+    with pytest.raises(AssertionError, match="no user U0NOBODY"):
+        standin.deactivate_user("U0NOBODY")
 
 
 def test_lookup_by_email_finds_the_user_or_answers_users_not_found(client: WebClient) -> None:
@@ -360,6 +389,82 @@ def test_apps_connections_open_answers_the_configured_socket_url(standin: SlackS
     assert app_client.apps_connections_open(app_token="xapp-test")["url"] == "ws://127.0.0.1:5555/link"
 
 
+# --- token trouble ----------------------------------------------------------------------------------
+
+EVERY_KIND_OF_CALL = [
+    ("auth_test", {}),
+    ("users_info", {"user": "U0ALICE"}),
+    ("chat_postMessage", {"channel": "U0ALICE", "text": "hi"}),
+    ("views_publish", {"user_id": "U0ALICE", "view": {"type": "home", "blocks": []}}),
+    ("files_getUploadURLExternal", {"filename": "a.csv", "length": 3}),
+]
+
+
+def test_revoked_token_is_refused_on_every_method_with_http_200_token_revoked(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.revoke_token("xoxb-test")
+
+    for method, arguments in EVERY_KIND_OF_CALL:
+        with pytest.raises(SlackApiError) as refused:
+            getattr(client, method)(**arguments)
+        assert refused.value.response.status_code == 200
+        assert refused.value.response.data == {"ok": False, "error": "token_revoked"}
+
+    recorded = [(call.status, call.error) for call in standin.calls]
+    assert recorded == [(200, "token_revoked")] * len(EVERY_KIND_OF_CALL)
+    assert standin.messages_to("U0ALICE") == []
+
+
+def test_revoking_one_token_leaves_others_working(standin: SlackStandIn, client: WebClient) -> None:
+    standin.revoke_token("xoxb-old", error="account_inactive")
+
+    with pytest.raises(SlackApiError, match="account_inactive"):
+        WebClient(token="xoxb-old", base_url=standin.url).auth_test()
+    assert client.auth_test()["ok"]
+
+
+@pytest.mark.parametrize("error", AUTH_ERRORS)
+def test_failing_auth_refuses_every_token_until_restored(
+    standin: SlackStandIn, client: WebClient, error: str
+) -> None:
+    standin.fail_auth(error=error)
+
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="U0ALICE", text="hi")
+    standin.restore_auth()
+
+    assert (refused.value.response.status_code, refused.value.response["error"]) == (200, error)
+    assert client.chat_postMessage(channel="U0ALICE", text="hi again")["ok"]
+
+
+def test_token_trouble_survives_reset_like_other_set_up(standin: SlackStandIn, client: WebClient) -> None:
+    standin.revoke_token("xoxb-test")
+
+    standin.reset()
+
+    with pytest.raises(SlackApiError, match="token_revoked"):
+        client.auth_test()
+
+
+def test_only_slacks_own_auth_errors_can_be_asked_for(standin: SlackStandIn) -> None:
+    # team_disabled is an rtm.connect error, not one the Web API's methods document.
+    with pytest.raises(ValueError, match="team_disabled"):
+        standin.fail_auth(error="team_disabled")
+
+
+def test_token_the_workspace_never_issued_is_invalid_auth(clock: FrozenClock) -> None:
+    with SlackStandIn(tokens=["xoxb-issued"], now=clock) as strict:
+        with pytest.raises(SlackApiError) as refused:
+            WebClient(token="xoxb-forged", base_url=strict.url).auth_test()
+        strict.issue_token("xoxb-later")
+
+        assert refused.value.response.data == {"ok": False, "error": "invalid_auth"}
+        assert WebClient(token="xoxb-issued", base_url=strict.url).auth_test()["ok"]
+        assert WebClient(token="xoxb-later", base_url=strict.url).auth_test()["ok"]
+        assert [call.error for call in strict.calls_to("auth.test")] == ["invalid_auth", None, None]
+
+
 # --- faults -----------------------------------------------------------------------------------------
 
 
@@ -371,6 +476,16 @@ def test_rate_limited_call_is_answered_429_with_retry_after(standin: SlackStandI
     )
 
     assert (status, headers["Retry-After"], body) == (429, "1", {"ok": False, "error": "ratelimited"})
+
+
+def test_rate_limited_call_always_says_when_to_retry(standin: SlackStandIn) -> None:
+    standin.fail_next("chat.postMessage", status=429)
+
+    status, headers, _ = raw_call(
+        standin, "chat.postMessage", b"channel=U0ALICE&text=hi", {"Authorization": "Bearer xoxb-test"}
+    )
+
+    assert (status, headers["Retry-After"]) == (429, "1")
 
 
 def test_rate_limited_call_is_retried_by_the_sdk_retry_handler(
@@ -394,6 +509,74 @@ def test_queued_error_is_answered_ok_false_once(standin: SlackStandIn, client: W
     client.chat_postMessage(channel="U0ALICE", text="second")
 
     assert [call.error for call in standin.calls_to("chat.postMessage")] == ["user_not_found", None]
+
+
+# --- files_upload_v2's upload step ------------------------------------------------------------------
+
+
+def test_upload_url_answering_500_makes_files_upload_v2_raise_urllibs_http_error(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    # slack_sdk POSTs the bytes with urllib's urlopen, which raises on a 5xx before slack_sdk looks at
+    # the status: neither SlackApiError nor SlackRequestError, and no retry.
+    standin.fail_uploads("http_500")
+
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        client.files_upload_v2(content=b"a,b\n", filename="stats.csv", channel="D0ALICE")
+
+    assert not isinstance(failed.value, SlackClientError)
+    assert failed.value.code == 500
+    assert [(call.method, call.status) for call in standin.calls] == [
+        ("files.getUploadURLExternal", 200),
+        ("upload", 500),
+    ]
+    assert standin.uploaded_files == []
+
+
+def test_upload_connection_reset_makes_files_upload_v2_raise_connection_reset_error(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.fail_uploads("connection_reset")
+
+    with pytest.raises(ConnectionResetError):
+        client.files_upload_v2(content=b"a,b\n", filename="stats.csv", channel="D0ALICE")
+
+    assert [(call.method, call.error) for call in standin.calls_to("upload")] == [
+        ("upload", "connection_reset")
+    ]
+    assert standin.calls_to("files.completeUploadExternal") == []
+    assert standin.uploaded_files == []
+
+
+def test_upload_faults_are_used_up_then_uploads_succeed(standin: SlackStandIn, client: WebClient) -> None:
+    standin.fail_uploads("http_500", times=2)
+
+    for _ in range(2):
+        with pytest.raises(urllib.error.HTTPError):
+            client.files_upload_v2(content=b"1", filename="a.csv", channel="D0ALICE")
+    client.files_upload_v2(content=b"2", filename="a.csv", channel="D0ALICE")
+
+    assert [upload.content for upload in standin.uploaded_files] == [b"2"]
+    assert [call.status for call in standin.calls_to("upload")] == [500, 500, 200]
+
+
+def test_file_whose_bytes_never_arrived_cannot_be_completed(standin: SlackStandIn, client: WebClient) -> None:
+    file_id = client.files_getUploadURLExternal(filename="a.csv", length=3)["file_id"]
+
+    with pytest.raises(SlackApiError, match="file_not_found"):
+        client.files_completeUploadExternal(files=[{"id": file_id}], channel_id="D0ALICE")
+
+
+def test_upload_url_for_an_empty_file_is_refused_missing_argument(client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as refused:
+        client.files_getUploadURLExternal(filename="empty.csv", length=0)
+
+    assert refused.value.response["error"] == "missing_argument"
+
+
+def test_unknown_upload_fault_is_a_test_mistake(standin: SlackStandIn) -> None:
+    with pytest.raises(ValueError, match="unknown upload fault"):
+        standin.fail_uploads("timeout")
 
 
 def test_server_error_is_answered_500(standin: SlackStandIn, client: WebClient) -> None:
