@@ -34,10 +34,6 @@ ERASED_PREFIX = "erased-"
 _LIVE = (MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)
 
 
-def is_erased(member: Member) -> bool:
-    return member.slack_user_id.startswith(ERASED_PREFIX)
-
-
 def live_mentorship_ids(session: Session, member_id: int) -> list[int]:
     return list(
         session.scalars(
