@@ -39,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 COLUMNS = ("email", "role", "graduation_year", "topics")
 REQUIRED_COLUMNS = ("email", "role", "graduation_year")
-DEFAULT_RATE_PER_MINUTE = 50  # users.lookupByEmail is Tier 3: 50+ calls a minute
 IMPORTED_BY = "roster-import"  # `changed_by` of the role changes this import records
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 MIN_YEAR, MAX_YEAR = 1900, 2100

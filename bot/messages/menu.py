@@ -21,11 +21,6 @@ def role_question(locale: str) -> Message:
     )
 
 
-def role_saved(locale: str, role: Role) -> Message:
-    text = t(locale, f"role.saved_{role.value}")
-    return message(text, [section(text)])
-
-
 def help_message(locale: str, not_understood: str | None = None) -> Message:
     blocks = []
     if not_understood is not None:

@@ -503,7 +503,3 @@ def mentors_covering(session: Session, team_id: str, topic_keys: Sequence[str]) 
         )
         or 0
     )
-
-
-def count_by_state(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Followup.state, func.count()).group_by(Followup.state)).all())  # type: ignore[arg-type]

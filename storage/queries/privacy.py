@@ -34,10 +34,6 @@ from storage.models import (
 ERASED_PREFIX = "erased-"
 
 
-def is_erased(member: Member) -> bool:
-    return member.slack_user_id.startswith(ERASED_PREFIX)
-
-
 def live_mentorship_ids(session: Session, member_id: int) -> list[int]:
     return list(
         session.scalars(

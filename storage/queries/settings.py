@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,15 +79,6 @@ def members_without_role(session: Session, team_id: str, limit: int) -> tuple[in
         select(Member.slack_user_id).where(*where).order_by(Member.created_at, Member.id).limit(limit)
     )
     return count, list(user_ids)
-
-
-def members_by_user_id(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, Member]:
-    if not user_ids:
-        return {}
-    members = session.scalars(
-        select(Member).where(Member.team_id == team_id, Member.slack_user_id.in_(list(user_ids)))
-    )
-    return {member.slack_user_id: member for member in members}
 
 
 # ------------------------------------------------------------------------------------------------------
