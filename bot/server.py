@@ -16,9 +16,12 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from waitress import wasyncore
+
+from storage.queries.delivery import paused_workspaces
 
 logger = logging.getLogger("mentorbot.http")
 
@@ -59,13 +62,19 @@ def build_wsgi_app(bolt_app: App | None, engine: Engine) -> WsgiApp:
 
     def health(start_response: Callable) -> list[bytes]:
         try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            with Session(engine) as session:
+                paused = paused_workspaces(session)
         except SQLAlchemyError:
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"database unavailable\n"]
+        # Still 200 with paused workspaces: the process is healthy, a load balancer must keep it; the
+        # body says what the operator has to fix (a revoked or expired bot token).
+        lines = ["ok"] + [
+            f"deliveries paused for workspace {team_id}: Slack refuses the bot token ({error})"
+            for team_id, error in sorted(paused.items())
+        ]
         start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"ok\n"]
+        return ["\n".join(lines).encode() + b"\n"]
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         started = time.perf_counter()

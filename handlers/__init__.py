@@ -10,6 +10,7 @@ from handlers import (
     commands,
     followups,
     home,
+    members,
     mentorships,
     menu,
     offers,
@@ -27,6 +28,7 @@ def register_listeners(app: App, bot: BotContext) -> None:
     home.register(app, bot)  # before menu: its Home-tab clicks of menu buttons come first
     menu.register(app, bot)
     mentorships.register(app, bot)
+    members.register(app, bot)
     stats.register(app, bot)
     volunteering.register(app, bot)
     requests.register(app, bot)

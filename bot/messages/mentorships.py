@@ -80,3 +80,16 @@ def _new_mentor_offer(locale: str) -> list[AnyBlock]:
         section(t(locale, "end.new_mentor")),
         buttons(button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary")),
     ]
+
+
+def partner_deactivated(locale: str, partner_user_id: str, mentorship_id: int) -> Message:
+    """To the other member of a pair whose account Slack deactivated: kindly, with a way to close."""
+    text = t(locale, "end.partner_deactivated", name=mention(partner_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            section(t(locale, "end.partner_deactivated_next")),
+            buttons(button(t(locale, "status.end_button"), ids.END_MENTORSHIP, value=str(mentorship_id))),
+        ],
+    )

@@ -503,3 +503,19 @@ def mentors_covering(session: Session, team_id: str, topic_keys: Sequence[str]) 
         )
         or 0
     )
+
+
+def resume_skipped_followups_of(session: Session, recipient_id: int, reason: str, now: datetime) -> int:
+    """Put back what was skipped for `reason` and is still to come (a reactivated account)."""
+    result = session.execute(
+        update(Followup)
+        .where(
+            Followup.recipient_id == recipient_id,
+            Followup.state == FollowupState.SKIPPED,
+            Followup.last_error == reason,
+            Followup.due_at >= now,
+        )
+        .values(state=FollowupState.DUE, last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -352,3 +352,17 @@ def claim_first_contact(session: Session, mentorship_id: int, student_id: int, n
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def withdraw_offers_to(session: Session, mentor_id: int, now: datetime) -> list[tuple[int, int]]:
+    """Withdraw every pending offer to this mentor (their account was deactivated): (offer, request) ids."""
+    return [
+        (row.id, row.request_id)
+        for row in session.execute(
+            update(Offer)
+            .where(Offer.mentor_id == mentor_id, Offer.status == OfferStatus.PENDING)
+            .values(status=OfferStatus.WITHDRAWN, answered_at=now)
+            .returning(Offer.id, Offer.request_id)
+            .execution_options(synchronize_session=False)
+        )
+    ]

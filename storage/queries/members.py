@@ -52,3 +52,14 @@ def mark_member_inactive(session: Session, member_id: int, now: datetime) -> boo
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def mark_member_active(session: Session, member_id: int) -> bool:
+    """Slack says the account is back: True only for the call that changed it."""
+    result = session.execute(
+        update(Member)
+        .where(Member.id == member_id, Member.inactive_since.is_not(None))
+        .values(inactive_since=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
