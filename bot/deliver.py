@@ -84,7 +84,8 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
         _after_failure(bot, team_id, f"post a {notice.kind} notice", failure)
         now = bot.clock.now()
         with bot.sessions.begin() as session:
-            if notice.offer_id is not None:
+            # A refused token is ours, not the mentor's: the offer stays, and expires like any unanswered one.
+            if notice.offer_id is not None and failure.trouble is not Trouble.TOKEN:
                 withdraw_offer(session, notice.offer_id, now)
             if failure.trouble is Trouble.RECIPIENT_GONE and notice.recipient_id is not None:
                 mark_member_inactive(session, notice.recipient_id, now)

@@ -16,6 +16,7 @@ were gone that long ago are anonymised like an erasure.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -175,6 +176,14 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
     outcome = Outcome()
     for mentorship_id in live:
         outcome += ended_mentorship(bot, subject, mentorship_id, None)[1]
+    # The "ended" notices go out after the erasure: they must not record a place about the erased member.
+    outcome = dataclasses.replace(
+        outcome,
+        notices=tuple(
+            dataclasses.replace(notice, about=tuple(m for m in notice.about if m != subject.member_id))
+            for notice in outcome.notices
+        ),
+    )
 
     with bot.sessions.begin() as session:
         posted = [
