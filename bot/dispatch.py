@@ -34,7 +34,7 @@ import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -44,22 +44,20 @@ from bot.context import BotContext
 from bot.deliver import deliver
 from bot.followups import (
     DEFAULT_TIMEZONE,
-    PlannedFollowup,
     next_window_start,
-    plan_admin_notices,
     render_followup,
 )
-from bot.matching import offer_updates, withdrawn_offer_dms
+from bot.matching import expire_stale_offers
 from bot.messages.kit import Message
-from bot.messages.offers import OfferOutcome
-from bot.outcome import Outcome
 from bot.programme import programme_settings
+from bot.requests import expire_unmatched_requests, plan_never_asked_reminders
 from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
 from storage.models import Followup, FollowupKind, FollowupState, Member, ProgrammeSettings
 from storage.queries import followups as queries
 from storage.queries.delivery import paused_workspaces
 from storage.queries.followups import SentMessage
 from storage.queries.members import mark_member_inactive
+from storage.queries.requests import teams_with_students
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +67,6 @@ MAX_ATTEMPTS = 5
 FIRST_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ROWS_PER_PASS = 5000
-SWEEP_LIMIT = 500
-# Each expired offer's DM is rewritten with chat.update, Tier 3 (50+ a minute per workspace): a pass a
-# minute that expires at most 50 offers a workspace keeps to that pace instead of counting on 429s.
-OFFER_EXPIRIES_PER_PASS = 50
-EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -516,97 +509,17 @@ def _recipient_gone(
 
 
 # ------------------------------------------------------------------------------------------------------
-# Sweeps: follow-ups that the passing of time, not an event, makes due
+# Sweeps: what the passing of time, not an event, makes due — each done by the feature it belongs to
 
 
 def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -> int:
     """Expire unmatched requests and unanswered offers, plan student reminders; how many rows planned.
     A paused workspace is left as it is: its offers' DMs could not be updated nor new ones sent."""
     with bot.sessions.begin() as session:
-        teams = queries.teams_with_students(session)
+        teams = teams_with_students(session)
     planned = 0
     for team_id in (team for team in teams if team not in skip_teams):
-        planned += _expire_unmatched_requests(bot, team_id, now)
-        _expire_stale_offers(bot, team_id, now)
-        planned += _plan_student_reminders(bot, team_id, now)
+        planned += expire_unmatched_requests(bot, team_id, now)
+        deliver(bot, expire_stale_offers(bot, team_id, now), team_id=team_id)
+        planned += plan_never_asked_reminders(bot, team_id, now)
     return planned
-
-
-def _expire_unmatched_requests(bot: BotContext, team_id: str, now: datetime) -> int:
-    planned = 0
-    with bot.sessions.begin() as session:
-        settings = programme_settings(session, team_id)
-        cutoff = now - timedelta(days=settings.unmatched_report_days)
-        for request in queries.unmatched_requests(session, team_id, cutoff, SWEEP_LIMIT):
-            if not queries.expire_request(session, request.id, now):
-                continue
-            logger.info(
-                "request %s unmatched after %d days: closed", request.id, settings.unmatched_report_days
-            )
-            period = f"r{request.id}"
-            planned += queries.plan_followups(
-                session,
-                [
-                    PlannedFollowup(
-                        team_id=team_id,
-                        kind=FollowupKind.REQUEST_UNMATCHED,
-                        recipient_id=request.student_id,
-                        period=period,
-                        due_at=now,
-                        request_id=request.id,
-                    )
-                ],
-                now,
-            )
-            planned += plan_admin_notices(
-                bot,
-                session,
-                FollowupKind.ADMIN_REQUEST_UNMATCHED,
-                team_id=team_id,
-                period=period,
-                now=now,
-                request_id=request.id,
-            )
-    return planned
-
-
-def _expire_stale_offers(bot: BotContext, team_id: str, now: datetime) -> None:
-    """Offers unanswered too long expire (once: a conditional UPDATE); their request goes on to the next
-    candidates, and the mentor's DM loses its buttons. The oldest `OFFER_EXPIRIES_PER_PASS` a pass."""
-    with bot.sessions.begin() as session:
-        settings = programme_settings(session, team_id)
-        cutoff = now - timedelta(days=settings.offer_expiry_days)
-        expired = [
-            (offer.id, offer.request_id)
-            for offer in queries.stale_offers(session, team_id, cutoff, OFFER_EXPIRIES_PER_PASS)
-            if queries.expire_offer(session, offer.id, now)
-        ]
-        dms = withdrawn_offer_dms(bot, session, [offer_id for offer_id, _ in expired])
-    outcome = Outcome(
-        updates=offer_updates(dms, OfferOutcome.EXPIRED),
-        reoffer_requests=tuple(dict.fromkeys(request_id for _, request_id in expired)),
-    )
-    deliver(bot, outcome, team_id=team_id)
-
-
-def _plan_student_reminders(bot: BotContext, team_id: str, now: datetime) -> int:
-    with bot.sessions.begin() as session:
-        interval_days = programme_settings(session, team_id).student_reminder_interval_days
-        if interval_days <= 0:
-            return 0
-        period = f"w{(now - EPOCH).days // interval_days}"
-        students = queries.students_to_remind(session, team_id, now - timedelta(days=interval_days))
-        return queries.plan_followups(
-            session,
-            [
-                PlannedFollowup(
-                    team_id=team_id,
-                    kind=FollowupKind.STUDENT_REMINDER,
-                    recipient_id=student_id,
-                    period=period,
-                    due_at=now,
-                )
-                for student_id in students
-            ],
-            now,
-        )

@@ -46,7 +46,15 @@ from storage.models import (
 from storage.queries import followups as queries
 from storage.queries.followups import PlannedFollowup
 from storage.queries.matching import claim_first_contact
-from storage.queries.members import get_or_create_member
+from storage.queries.members import admin_member_ids, get_or_create_member
+from storage.queries.mentors import mentors_covering
+from storage.queries.mentorships import (
+    extend_term,
+    record_meeting,
+    record_survey_answer,
+    set_mentorship_status,
+)
+from storage.queries.requests import never_asked
 from storage.queries.settings import still_invitable
 
 logger = logging.getLogger(__name__)
@@ -175,7 +183,7 @@ def plan_admin_notices(
 ) -> int:
     for user_id in sorted(bot.config.admins):  # MENTORBOT_ADMINS who never used the bot still hear of it
         get_or_create_member(session, team_id, user_id)
-    admins = queries.admin_member_ids(session, team_id, sorted(bot.config.admins))
+    admins = admin_member_ids(session, team_id, sorted(bot.config.admins))
     return queries.plan_followups(
         session,
         [
@@ -281,7 +289,7 @@ def render_followup(
     elif kind is FollowupKind.STUDENT_REMINDER:
         if not followup.recipient.wants_student_reminders:
             return _skip("the student stopped these reminders")
-        if not queries.never_asked(session, followup.recipient_id):
+        if not never_asked(session, followup.recipient_id):
             return _skip("the student has asked for a mentor since")
     elif kind is FollowupKind.RECRUITING_INVITE and not still_invitable(session, followup.recipient_id):
         return _skip("the alumnus volunteered meanwhile, or is no longer an alumnus")
@@ -321,7 +329,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
-            mentors=queries.mentors_covering(session, followup.team_id, topic_keys),
+            mentors=mentors_covering(session, followup.team_id, topic_keys),
         )
     request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
     if request is not None and request.student is not None:
@@ -367,7 +375,7 @@ def _looks_back_and_turns_dormant(
     if unanswered < DORMANT_AFTER_UNANSWERED:
         return False
     session.flush()
-    if queries.set_mentorship_status(
+    if set_mentorship_status(
         session,
         mentorship.id,
         from_status=MentorshipStatus.ACTIVE,
@@ -537,7 +545,7 @@ def _apply_answer(
         claim_first_contact(session, mentorship.id, mentorship.student_id, now)
     elif answer.value.startswith("rate_") or answer is Answer.NOT_MET_YET:
         assert mentorship is not None
-        queries.record_survey_answer(
+        record_survey_answer(
             session,
             team_id=mentorship.team_id,
             mentorship_id=mentorship.id,
@@ -550,7 +558,7 @@ def _apply_answer(
     elif answer in _HOW_MET and mentorship is not None:
         followup = session.get(Followup, taken.followup_id)
         assert followup is not None
-        queries.record_meeting(
+        record_meeting(
             session,
             team_id=mentorship.team_id,
             mentorship_id=mentorship.id,
@@ -560,7 +568,7 @@ def _apply_answer(
             reported_by_id=person.member_id,
         )
         mentorship.unanswered_prompts = 0
-        queries.set_mentorship_status(
+        set_mentorship_status(
             session, mentorship.id, from_status=MentorshipStatus.DORMANT, to_status=MentorshipStatus.ACTIVE
         )
     elif answer is Answer.REMIND_NEXT_WEEK:
@@ -582,7 +590,7 @@ def _apply_answer(
             now,
         )
     elif answer is Answer.CONTINUE and mentorship is not None:
-        queries.set_mentorship_status(
+        set_mentorship_status(
             session, mentorship.id, from_status=MentorshipStatus.DORMANT, to_status=MentorshipStatus.ACTIVE
         )
     elif answer is Answer.RENEW and _asks_about_current_term(session, taken.followup_id, mentorship):
@@ -590,7 +598,7 @@ def _apply_answer(
         settings = programme_settings(session, mentorship.team_id)
         old_end = mentorship.term_ends_at
         new_end = old_end + timedelta(days=settings.mentorship_term_days)
-        if queries.extend_term(session, mentorship.id, from_end=old_end, to_end=new_end):
+        if extend_term(session, mentorship.id, from_end=old_end, to_end=new_end):
             session.refresh(mentorship)
             planned = term_followups(mentorship, settings, after=now, term_end=new_end)
             queries.plan_followups(session, planned, now)

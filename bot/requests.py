@@ -7,12 +7,15 @@ language in its metadata), so they run inside Slack's 3-second ack and can answe
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.context import BotContext
+from bot.followups import plan_admin_notices
 from bot.i18n import SUPPORTED_LOCALES
 from bot.matching import named_topics, offer_request, offer_updates, withdrawn_offer_dms
 from bot.members import Person, member_locale
@@ -21,15 +24,27 @@ from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
 from bot.outcome import Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
-from storage.models import Member, MentoringRequest, Role
+from storage.models import FollowupKind, Member, MentoringRequest, Role
+from storage.queries.followups import PlannedFollowup, plan_followups
 from storage.queries.matching import search_available_mentors, withdraw_pending_offers
 from storage.queries.members import find_member
 from storage.queries.requests import (
     cancel_open_request,
     create_request,
+    expire_request,
     open_request_of,
     record_charter_acceptance,
+    students_to_remind,
+    unmatched_requests,
 )
+
+logger = logging.getLogger(__name__)
+
+# At most this many requests closed a pass: the rest go at the next pass, a minute later.
+SWEEP_LIMIT = 500
+# Student reminders are numbered by whole intervals since this day, so every pass of one interval
+# plans the same period (planned once, whatever the number of passes).
+EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -204,3 +219,71 @@ def cancel_request(bot: BotContext, person: Person, request_id: int) -> Outcome:
         replace_original=True,
         updates=offer_updates(withdrawn, OfferOutcome.WITHDRAWN),
     )
+
+
+# ------------------------------------------------------------------------------------------------------
+# What the passing of time does to requests (run by the dispatcher's sweeps)
+
+
+def expire_unmatched_requests(bot: BotContext, team_id: str, now: datetime) -> int:
+    """Close the requests nobody took in `unmatched_report_days`; the student and the admins are told
+    (follow-ups planned in the same transaction). How many follow-ups were planned."""
+    planned = 0
+    with bot.sessions.begin() as session:
+        settings = programme_settings(session, team_id)
+        cutoff = now - timedelta(days=settings.unmatched_report_days)
+        for request in unmatched_requests(session, team_id, cutoff, SWEEP_LIMIT):
+            if not expire_request(session, request.id, now):
+                continue
+            logger.info(
+                "request %s unmatched after %d days: closed", request.id, settings.unmatched_report_days
+            )
+            period = f"r{request.id}"
+            planned += plan_followups(
+                session,
+                [
+                    PlannedFollowup(
+                        team_id=team_id,
+                        kind=FollowupKind.REQUEST_UNMATCHED,
+                        recipient_id=request.student_id,
+                        period=period,
+                        due_at=now,
+                        request_id=request.id,
+                    )
+                ],
+                now,
+            )
+            planned += plan_admin_notices(
+                bot,
+                session,
+                FollowupKind.ADMIN_REQUEST_UNMATCHED,
+                team_id=team_id,
+                period=period,
+                now=now,
+                request_id=request.id,
+            )
+    return planned
+
+
+def plan_never_asked_reminders(bot: BotContext, team_id: str, now: datetime) -> int:
+    """Remind, every `student_reminder_interval_days`, the students who never asked for a mentor."""
+    with bot.sessions.begin() as session:
+        interval_days = programme_settings(session, team_id).student_reminder_interval_days
+        if interval_days <= 0:
+            return 0
+        period = f"w{(now - EPOCH).days // interval_days}"
+        students = students_to_remind(session, team_id, now - timedelta(days=interval_days))
+        return plan_followups(
+            session,
+            [
+                PlannedFollowup(
+                    team_id=team_id,
+                    kind=FollowupKind.STUDENT_REMINDER,
+                    recipient_id=student_id,
+                    period=period,
+                    due_at=now,
+                )
+                for student_id in students
+            ],
+            now,
+        )

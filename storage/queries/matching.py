@@ -366,3 +366,29 @@ def withdraw_offers_to(session: Session, mentor_id: int, now: datetime) -> list[
             .execution_options(synchronize_session=False)
         )
     ]
+
+
+def stale_offers(session: Session, team_id: str, offered_before: datetime, limit: int) -> list[Offer]:
+    """Pending offers nobody answered in time."""
+    return list(
+        session.scalars(
+            select(Offer)
+            .where(
+                Offer.team_id == team_id,
+                Offer.status == OfferStatus.PENDING,
+                Offer.offered_at <= offered_before,
+            )
+            .order_by(Offer.offered_at, Offer.id)
+            .limit(limit)
+        )
+    )
+
+
+def expire_offer(session: Session, offer_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.EXPIRED, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

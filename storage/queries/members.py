@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
-from storage.models import Member
+from storage.models import (
+    Member,
+)
 
 
 def find_member(session: Session, team_id: str, slack_user_id: str) -> Member | None:
@@ -63,3 +66,17 @@ def mark_member_active(session: Session, member_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def admin_member_ids(session: Session, team_id: str, configured_admins: Sequence[str]) -> list[int]:
+    """The programme's admins as members: workspace admins seen by the bot, plus MENTORBOT_ADMINS."""
+    condition = Member.is_workspace_admin.is_(True)
+    if configured_admins:
+        condition = or_(condition, Member.slack_user_id.in_(list(configured_admins)))
+    return list(
+        session.scalars(
+            select(Member.id)
+            .where(Member.team_id == team_id, Member.inactive_since.is_(None), condition)
+            .order_by(Member.id)
+        )
+    )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from storage.db import dialect_insert
-from storage.models import CharterAcceptance, Member, MentorLanguage, MentorProfile, MentorTopic
+from storage.models import (
+    CharterAcceptance,
+    Member,
+    MentorLanguage,
+    MentorProfile,
+    MentorTopic,
+)
 
 
 class MentorLoad(NamedTuple):
@@ -144,4 +150,22 @@ def has_accepted_charter(session: Session, member_id: int, version: int, accepte
             )
         )
         is not None
+    )
+
+
+def mentors_covering(session: Session, team_id: str, topic_keys: Sequence[str]) -> int:
+    """Available mentors (not paused, not gone) who cover at least one of these topics."""
+    return (
+        session.scalar(
+            select(func.count(func.distinct(MentorProfile.member_id)))
+            .join(Member, Member.id == MentorProfile.member_id)
+            .join(MentorTopic, MentorTopic.member_id == MentorProfile.member_id)
+            .where(
+                MentorProfile.team_id == team_id,
+                MentorProfile.paused.is_(False),
+                Member.inactive_since.is_(None),
+                MentorTopic.topic.in_(list(topic_keys)),
+            )
+        )
+        or 0
     )

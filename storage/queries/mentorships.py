@@ -7,7 +7,16 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import LIVE_MENTORSHIP_STATUSES, Member, Mentorship, MentorshipStatus
+from storage.db import dialect_insert
+from storage.models import (
+    LIVE_MENTORSHIP_STATUSES,
+    Meeting,
+    Member,
+    Mentorship,
+    MentorshipStatus,
+    SurveyAnswer,
+)
+from storage.models import Mentorship as MentorshipRow
 
 
 def current_mentorships_of(session: Session, member_id: int) -> list[Mentorship]:
@@ -48,6 +57,94 @@ def claim_mentorship_end(
             or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
         )
         .values(status=MentorshipStatus.ENDED, ended_at=now, ended_by_id=member_id, end_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def record_meeting(
+    session: Session,
+    *,
+    team_id: str,
+    mentorship_id: int,
+    period: str,
+    met_at: datetime,
+    how: str | None,
+    reported_by_id: int,
+) -> None:
+    """One meeting per prompt: the second of the pair to say "we met" adds nothing."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(Meeting)
+        .values(
+            team_id=team_id,
+            mentorship_id=mentorship_id,
+            period=period,
+            met_at=met_at,
+            how=how,
+            reported_by_id=reported_by_id,
+        )
+        .on_conflict_do_nothing(index_elements=["mentorship_id", "period"])
+    )
+
+
+def record_survey_answer(
+    session: Session,
+    *,
+    team_id: str,
+    mentorship_id: int,
+    member_id: int,
+    survey: str,
+    rating: int | None,
+    not_met_yet: bool,
+    answered_at: datetime,
+) -> None:
+    """One answer per person and survey: when the same answer arrives twice (a retried or doubled
+    click), the first one stays and the second adds nothing."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(SurveyAnswer)
+        .values(
+            team_id=team_id,
+            mentorship_id=mentorship_id,
+            member_id=member_id,
+            survey=survey,
+            rating=rating,
+            not_met_yet=not_met_yet,
+            answered_at=answered_at,
+        )
+        .on_conflict_do_nothing(index_elements=["mentorship_id", "member_id", "survey"])
+    )
+
+
+def set_mentorship_status(
+    session: Session,
+    mentorship_id: int,
+    *,
+    from_status: MentorshipStatus,
+    to_status: MentorshipStatus,
+    unanswered_prompts: int = 0,
+) -> bool:
+    """Move a pair between active and dormant once; False when it was not in `from_status`."""
+    result = session.execute(
+        update(MentorshipRow)
+        .where(MentorshipRow.id == mentorship_id, MentorshipRow.status == from_status)
+        .values(status=to_status, unanswered_prompts=unanswered_prompts)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def extend_term(session: Session, mentorship_id: int, *, from_end: datetime, to_end: datetime) -> bool:
+    """Renew once: of two renewals of the same term (one from each of the pair), one extends it."""
+    result = session.execute(
+        update(MentorshipRow)
+        .where(
+            MentorshipRow.id == mentorship_id,
+            MentorshipRow.term_ends_at == from_end,
+            MentorshipRow.status.in_((MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)),
+        )
+        .values(term_ends_at=to_end, status=MentorshipStatus.ACTIVE, unanswered_prompts=0)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
 from storage.models import (
     CharterAcceptance,
+    Member,
     MentoringRequest,
     Offer,
     OfferStatus,
     RequestStatus,
     RequestTopic,
+    Role,
 )
+from storage.models import Mentorship as MentorshipRow
 
 
 def open_request_of(session: Session, student_id: int) -> MentoringRequest | None:
@@ -111,3 +114,71 @@ def waiting_request_ids(session: Session, team_id: str) -> list[int]:
             .order_by(MentoringRequest.created_at, MentoringRequest.id)
         )
     )
+
+
+def unmatched_requests(
+    session: Session, team_id: str, created_before: datetime, limit: int
+) -> list[MentoringRequest]:
+    return list(
+        session.scalars(
+            select(MentoringRequest)
+            .where(
+                MentoringRequest.team_id == team_id,
+                MentoringRequest.status == RequestStatus.OPEN,
+                MentoringRequest.created_at <= created_before,
+            )
+            .order_by(MentoringRequest.created_at, MentoringRequest.id)
+            .limit(limit)
+        )
+    )
+
+
+def expire_request(session: Session, request_id: int, now: datetime) -> bool:
+    """Close a request left unmatched too long, and withdraw its offers still out."""
+    result = session.execute(
+        update(MentoringRequest)
+        .where(MentoringRequest.id == request_id, MentoringRequest.status == RequestStatus.OPEN)
+        .values(status=RequestStatus.EXPIRED, closed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    session.execute(
+        update(Offer)
+        .where(Offer.request_id == request_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.WITHDRAWN, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def _ever_asked(member_id_column):  # type: ignore[no-untyped-def]
+    """The student made a request once (open, matched, cancelled or expired) or has had a mentor."""
+    return or_(
+        exists().where(MentoringRequest.student_id == member_id_column),
+        exists().where(MentorshipRow.student_id == member_id_column),
+    )
+
+
+def students_to_remind(session: Session, team_id: str, known_before: datetime) -> list[int]:
+    """Students who never asked for a mentor and still want reminders, known to the bot long enough."""
+    return list(
+        session.scalars(
+            select(Member.id).where(
+                Member.team_id == team_id,
+                Member.role == Role.STUDENT,
+                Member.inactive_since.is_(None),
+                Member.wants_student_reminders.is_(True),
+                Member.created_at <= known_before,
+                ~_ever_asked(Member.id),
+            )
+        )
+    )
+
+
+def never_asked(session: Session, member_id: int) -> bool:
+    return not session.scalar(select(_ever_asked(member_id)))
+
+
+def teams_with_students(session: Session) -> list[str]:
+    return list(session.scalars(select(Member.team_id).where(Member.role == Role.STUDENT).distinct()))

@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.clock import ManualClock
-from bot.dispatch import OFFER_EXPIRIES_PER_PASS, run_sweeps
+from bot.dispatch import run_sweeps
+from bot.matching import OFFER_EXPIRIES_PER_PASS
 from bot.sandbox import Sandbox
 from storage.models import Offer, OfferStatus
 from tests.factories import make_mentor, make_offer, make_request, make_student
