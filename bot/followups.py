@@ -35,6 +35,7 @@ from storage.models import (
     LIVE_MENTORSHIP_STATUSES,
     Followup,
     FollowupKind,
+    FollowupPeriod,
     FollowupState,
     Member,
     MentoringRequest,
@@ -88,10 +89,6 @@ _NEEDS_NO_FIRST_CONTACT = {
 # Planning
 
 
-def mentorship_period(mentorship_id: int, suffix: str = "") -> str:
-    return f"m{mentorship_id}{':' + suffix if suffix else ''}"
-
-
 def match_followups(mentorship: Mentorship, settings: ProgrammeSettings) -> list[PlannedFollowup]:
     """Everything a new match schedules: the first-contact checks, the survey, the term's prompts."""
     assert mentorship.student_id is not None and mentorship.mentor_id is not None
@@ -103,7 +100,7 @@ def match_followups(mentorship: Mentorship, settings: ProgrammeSettings) -> list
             team_id=mentorship.team_id,
             kind=kind,
             recipient_id=recipient,
-            period=mentorship_period(mentorship.id),
+            period=FollowupPeriod.of_mentorship(mentorship.id),
             due_at=start + timedelta(days=days),
             mentorship_id=mentorship.id,
         )
@@ -142,7 +139,7 @@ def term_followups(
                     team_id=mentorship.team_id,
                     kind=FollowupKind.MEETING_PROMPT,
                     recipient_id=recipient,
-                    period=mentorship_period(mentorship.id, f"p{k}"),
+                    period=FollowupPeriod.of_mentorship(mentorship.id, f"p{k}"),
                     due_at=due,
                     mentorship_id=mentorship.id,
                 )
@@ -154,7 +151,7 @@ def term_followups(
             team_id=mentorship.team_id,
             kind=FollowupKind.END_OF_TERM,
             recipient_id=recipient,
-            period=mentorship_period(mentorship.id, f"t{term_end.date().isoformat()}"),
+            period=FollowupPeriod.of_mentorship(mentorship.id, f"t{term_end.date().isoformat()}"),
             due_at=max(question_at, after),
             mentorship_id=mentorship.id,
         )
@@ -176,7 +173,7 @@ def plan_admin_notices(
     kind: FollowupKind,
     *,
     team_id: str,
-    period: str,
+    period: FollowupPeriod,
     now: datetime,
     mentorship_id: int | None = None,
     request_id: int | None = None,
@@ -267,8 +264,8 @@ def render_followup(
             return _skip("the pair is no longer dormant")
         if kind in _NEEDS_NO_FIRST_CONTACT and mentorship.first_contact_at is not None:
             return _skip("the first contact was made")
-        renewed = mentorship.term_ends_at is not None and not followup.period.endswith(
-            mentorship.term_ends_at.date().isoformat()
+        renewed = mentorship.term_ends_at is not None and not followup.period.is_term_ending(
+            mentorship.term_ends_at
         )
         if kind is FollowupKind.END_OF_TERM and renewed:
             return _skip("the term was renewed")
@@ -282,7 +279,7 @@ def render_followup(
                 session,
                 FollowupKind.ADMIN_NO_FIRST_CONTACT,
                 team_id=mentorship.team_id,
-                period=mentorship_period(mentorship.id),
+                period=FollowupPeriod.of_mentorship(mentorship.id),
                 now=now,
                 mentorship_id=mentorship.id,
             )
@@ -320,7 +317,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             else meetings_held,
             months=max(1, round((shown_until - mentorship.started_at).days / 30)),
             term_ends_at=mentorship.term_ends_at,
-            is_reminder=":r" in followup.period,
+            is_reminder=followup.period.reminder > 0,
             mentorship_id=mentorship.id,
         )
     if kind is FollowupKind.STUDENT_REMINDER:
@@ -343,21 +340,21 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
 
 
 def _looks_back_and_turns_dormant(
-    bot: BotContext, session: Session, mentorship: Mentorship, current_period: str, now: datetime
+    bot: BotContext, session: Session, mentorship: Mentorship, current_period: FollowupPeriod, now: datetime
 ) -> bool:
     """Count the pair's latest prompts in a row that neither of them answered; at three, the pair turns
     dormant, both are asked whether to go on, and the admins are told. Idempotent: the count is set,
     not incremented, and only the dispatcher that flips the status plans the questions. An answered
     "continue?" or end-of-term question starts the count again."""
-    current = current_period.split(":r")[0]
-    answered_by_prompt: dict[str, bool] = {}
+    current = current_period.asked
+    answered_by_prompt: dict[FollowupPeriod, bool] = {}
     rows = queries.prompt_rows(
         session,
         mentorship.id,
         (FollowupKind.MEETING_PROMPT, FollowupKind.DORMANT_CHECK, FollowupKind.END_OF_TERM),
     )
     for row in rows:
-        prompt = row.period.split(":r")[0]
+        prompt = row.period.asked
         is_prompt = row.kind == FollowupKind.MEETING_PROMPT
         if prompt == current or row.state not in (FollowupState.SENT, FollowupState.ANSWERED):
             continue
@@ -383,7 +380,7 @@ def _looks_back_and_turns_dormant(
         unanswered_prompts=unanswered,
     ):
         logger.info("mentorship %s is dormant after %d unanswered prompts", mentorship.id, unanswered)
-        period = mentorship_period(mentorship.id, f"d{now.date().isoformat()}")
+        period = FollowupPeriod.of_mentorship(mentorship.id, f"d{now.date().isoformat()}")
         queries.plan_followups(
             session,
             [
@@ -562,7 +559,7 @@ def _apply_answer(
             session,
             team_id=mentorship.team_id,
             mentorship_id=mentorship.id,
-            period=followup.period.split(":r")[0],
+            period=str(followup.period.asked),
             met_at=now,
             how=_HOW_MET[answer],
             reported_by_id=person.member_id,
@@ -574,7 +571,6 @@ def _apply_answer(
     elif answer is Answer.REMIND_NEXT_WEEK:
         followup = session.get(Followup, taken.followup_id)
         assert followup is not None
-        base, _, count = followup.period.partition(":r")
         queries.plan_followups(
             session,
             [
@@ -582,7 +578,7 @@ def _apply_answer(
                     team_id=followup.team_id,
                     kind=FollowupKind.MEETING_PROMPT,
                     recipient_id=person.member_id,
-                    period=f"{base}:r{int(count or 0) + 1}",
+                    period=followup.period.reminded(),
                     due_at=now + REMIND_AGAIN_AFTER,
                     mentorship_id=followup.mentorship_id,
                 )
@@ -616,7 +612,7 @@ def _asks_about_current_term(session: Session, followup_id: int, mentorship: Men
         followup is not None
         and mentorship is not None
         and mentorship.term_ends_at is not None
-        and followup.period.endswith(f"t{mentorship.term_ends_at.date().isoformat()}")
+        and followup.period.is_term_ending(mentorship.term_ends_at)
     )
 
 
@@ -635,7 +631,7 @@ def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -
         mentorship = session.get(Mentorship, mentorship_id)
         if mentorship is None or mentorship.student_id is None or mentorship.mentor_id is None:
             return
-        period = mentorship_period(mentorship.id)
+        period = FollowupPeriod.of_mentorship(mentorship.id)
         planned = [
             PlannedFollowup(
                 team_id=mentorship.team_id,

@@ -21,7 +21,7 @@ from bot.messages import recruiting as messages
 from bot.messages.kit import Message
 from bot.outcome import Outcome, reply
 from bot.stats import refuse_non_admin
-from storage.models import Followup, FollowupKind
+from storage.models import Followup, FollowupKind, FollowupPeriod
 from storage.queries import settings as queries
 from storage.queries.followups import PlannedFollowup, mark_answered, plan_followups
 
@@ -55,7 +55,7 @@ def start_campaign(bot: BotContext, admin: Person) -> Message:
                     team_id=admin.team_id,
                     kind=RECRUITING_KIND,
                     recipient_id=member_id,
-                    period=term,
+                    period=FollowupPeriod(term),
                     due_at=now,
                 )
                 for member_id in alumni

@@ -24,7 +24,7 @@ from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
 from bot.outcome import Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
-from storage.models import FollowupKind, Member, MentoringRequest, Role
+from storage.models import FollowupKind, FollowupPeriod, Member, MentoringRequest, Role
 from storage.queries.followups import PlannedFollowup, plan_followups
 from storage.queries.matching import search_available_mentors, withdraw_pending_offers
 from storage.queries.members import find_member
@@ -238,7 +238,7 @@ def expire_unmatched_requests(bot: BotContext, team_id: str, now: datetime) -> i
             logger.info(
                 "request %s unmatched after %d days: closed", request.id, settings.unmatched_report_days
             )
-            period = f"r{request.id}"
+            period = FollowupPeriod(f"r{request.id}")
             planned += plan_followups(
                 session,
                 [
@@ -271,7 +271,7 @@ def plan_never_asked_reminders(bot: BotContext, team_id: str, now: datetime) -> 
         interval_days = programme_settings(session, team_id).student_reminder_interval_days
         if interval_days <= 0:
             return 0
-        period = f"w{(now - EPOCH).days // interval_days}"
+        period = FollowupPeriod(f"w{(now - EPOCH).days // interval_days}")
         students = students_to_remind(session, team_id, now - timedelta(days=interval_days))
         return plan_followups(
             session,

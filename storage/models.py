@@ -8,6 +8,7 @@ Timestamps are timezone-aware UTC from day one: naive datetimes break on Postgre
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -111,6 +112,62 @@ class FollowupKind(enum.StrEnum):
     REQUEST_UNMATCHED = "request_unmatched"  # to the student whose request found no mentor
     ADMIN_REQUEST_UNMATCHED = "admin_request_unmatched"
     RECRUITING_INVITE = "recruiting_invite"  # once a term, to alumni not yet mentors
+
+
+@dataclass(frozen=True)
+class FollowupPeriod:
+    """Which occurrence of its kind a follow-up is; with the kind and the recipient, its unique key.
+
+    Stored as `scope[:step][:rN]`: `m12` (mentorship 12), `m12:p3` (its third monthly prompt),
+    `m12:t2027-03-01` (the term that ends that day), `m12:d2026-11-02` (dormant since that day), `r5`
+    (request 5), `w40` (the 40th reminder interval), a term for the recruiting campaign; `:r2` marks the
+    second "remind me next week" of the same prompt.
+    """
+
+    scope: str
+    step: str = ""
+    reminder: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> FollowupPeriod:
+        scope, *rest = text.split(":")
+        reminder = 0
+        if rest and rest[-1][:1] == "r" and rest[-1][1:].isdigit():
+            reminder = int(rest.pop()[1:])
+        return cls(scope=scope, step=":".join(rest), reminder=reminder)
+
+    @classmethod
+    def of_mentorship(cls, mentorship_id: int, step: str = "") -> FollowupPeriod:
+        return cls(scope=f"m{mentorship_id}", step=step)
+
+    def __str__(self) -> str:
+        parts = [self.scope, self.step, f"r{self.reminder}" if self.reminder else ""]
+        return ":".join(part for part in parts if part)
+
+    @property
+    def asked(self) -> FollowupPeriod:
+        """The prompt itself, whatever reminder of it this is: what an answer is recorded against."""
+        return FollowupPeriod(self.scope, self.step)
+
+    def reminded(self) -> FollowupPeriod:
+        """The next "remind me next week" of the same prompt."""
+        return FollowupPeriod(self.scope, self.step, self.reminder + 1)
+
+    def is_term_ending(self, term_ends_at: datetime) -> bool:
+        return self.step == f"t{term_ends_at.date().isoformat()}"
+
+
+class PeriodColumn(TypeDecorator[FollowupPeriod]):
+    """A `FollowupPeriod` in a VARCHAR(32); a plain string binds as itself (queries, tests)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> FollowupPeriod | None:
+        return None if value is None else FollowupPeriod.parse(value)
 
 
 def _now() -> datetime:
@@ -363,7 +420,7 @@ class Followup(Base):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
-    period: Mapped[str] = mapped_column(String(32))
+    period: Mapped[FollowupPeriod] = mapped_column(PeriodColumn())
     due_at: Mapped[datetime]
     state: Mapped[FollowupState] = mapped_column(String(16), default=FollowupState.DUE)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

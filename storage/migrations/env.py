@@ -2,13 +2,16 @@
 
 from alembic import context
 
-from storage.models import Base, UtcDateTime
+from storage.models import Base, PeriodColumn, UtcDateTime
 
 
 def _render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
-    # In the database our UTC type is a plain timezone-aware DateTime; migrations need not import models.
+    # In the database our UTC type is a plain timezone-aware DateTime and a period a VARCHAR(32);
+    # migrations need not import models.
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, PeriodColumn):
+        return "sa.String(length=32)"
     return False
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 from storage.db import dialect_insert
 from storage.models import (
     Followup,
+    FollowupPeriod,
     FollowupState,
     Meeting,
 )
@@ -38,7 +39,7 @@ class PlannedFollowup:
     team_id: str
     kind: str
     recipient_id: int
-    period: str
+    period: FollowupPeriod
     due_at: datetime
     mentorship_id: int | None = None
     request_id: int | None = None

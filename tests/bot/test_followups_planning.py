@@ -38,7 +38,7 @@ def a_mentorship() -> Mentorship:
 
 def test_a_match_plans_the_first_contact_checks_survey_prompts_and_end_of_term() -> None:
     planned = {
-        (item.kind, item.recipient_id, item.period): item.due_at
+        (item.kind, item.recipient_id, str(item.period)): item.due_at
         for item in match_followups(a_mentorship(), settings())
     }
 

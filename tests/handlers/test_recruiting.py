@@ -37,7 +37,7 @@ def invitations(sandbox: Sandbox) -> list[tuple[int, str]]:
             .where(Followup.kind == RECRUITING_KIND)
             .order_by(Followup.recipient_id)
         )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [(recipient_id, str(period)) for recipient_id, period in rows]
 
 
 def test_alumni_who_are_not_mentors_are_invited_once_a_term(sandbox: Sandbox) -> None:
