@@ -8,6 +8,7 @@ from slack_bolt import App
 from bot.context import BotContext
 from handlers import (
     commands,
+    direct_messages,
     followups,
     home,
     members,
@@ -26,6 +27,7 @@ def register_listeners(app: App, bot: BotContext) -> None:
     """The routing table: one `register` per Slack surface."""
     commands.register(app, bot)
     home.register(app, bot)  # before menu: its Home-tab clicks of menu buttons come first
+    direct_messages.register(app, bot)
     menu.register(app, bot)
     mentorships.register(app, bot)
     members.register(app, bot)

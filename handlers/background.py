@@ -32,8 +32,8 @@ logger = logging.getLogger("mentorbot.listeners")
 Listener = Callable[[BotContext, Person, dict], Outcome]
 # A listener for an event about no one in particular acting (a user's profile changed): (bot, body).
 EventListener = Callable[[BotContext, dict], Outcome]
-# An ack-stage check of a submitted form: acks (with field errors when there are some) and says
-# whether the form was accepted, so that the work follows only for an accepted one.
+# An ack-stage check of a submitted form (or of an event): acks (with field errors when there are some)
+# and says whether the form was accepted, so that the work follows only for an accepted one.
 FormCheck = Callable[[BotContext, Ack, dict], bool]
 # Who acted: `identify` (created on first sight, refreshed from Slack), or `known_person` where acting
 # must not create a member (confirming an erasure).

@@ -206,6 +206,9 @@ class Member(Base):
     # Slack told us the account is gone (user_not_found, account_inactive): send nothing more.
     inactive_since: Mapped[datetime | None]
     wants_student_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the bot last answered something they wrote in its DM: claimed by a conditional UPDATE, so
+    # that however many processes receive their messages, they get at most one answer a minute.
+    last_dm_answer_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
 
     mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="member")

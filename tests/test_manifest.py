@@ -3,7 +3,7 @@
 Checked: Slack's own JSON Schema (vendored in tests/manifest_schema, MIT, from slackapi/manifest-schema);
 the commands and bot events equal what the built Bolt app listens to; every action, view and options id
 of `bot/ids.py` has a listener and every listener's id is in `bot/ids.py`; the bot scopes are exactly
-those the Web API methods called by the code require.
+those the Web API methods called by the code and the events subscribed to require.
 """
 
 from __future__ import annotations
@@ -51,6 +51,18 @@ METHOD_SCOPES: dict[str, set[str]] = {
 }
 # Slash commands need this scope whatever the code calls.
 COMMANDS_SCOPE = "commands"
+# Bot event (as the manifest subscribes to it) → the bot scopes Slack requires to deliver it. An event
+# subscribed to that is missing here fails the scope test: look it up at https://api.slack.com/events.
+EVENT_SCOPES: dict[str, set[str]] = {
+    "app_home_opened": set(),
+    "user_change": {"users:read"},
+    "message.im": {"im:history"},
+}
+
+
+def bolt_event_type(subscribed: str) -> str:
+    """The event type Bolt listens to for a subscription: `message.im` arrives as a `message` event."""
+    return subscribed.split(".", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +192,8 @@ def test_mentor_command_escapes_mentions_for_the_admin_tools(manifest: dict) -> 
 def test_the_manifest_subscribes_to_exactly_the_events_the_app_listens_to(
     manifest: dict, registrations: Registrations
 ) -> None:
-    subscribed = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    subscribed = {bolt_event_type(event) for event in events}
     listened = registrations.ids("event")
     assert subscribed - listened == set(), f"subscribed in manifest.yml, no listener: {subscribed - listened}"
     assert listened - subscribed == set(), (
@@ -244,12 +257,23 @@ def test_the_bot_scopes_are_exactly_those_the_called_methods_need(manifest: dict
     assert unknown == [], (
         f"Web API methods called whose scopes tests/test_manifest.py does not know: {unknown}"
     )
-    needed = {COMMANDS_SCOPE}.union(*(METHOD_SCOPES[method] for method in called))
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    unknown_events = sorted(events - EVENT_SCOPES.keys())
+    assert unknown_events == [], (
+        f"events subscribed to whose scopes tests/test_manifest.py does not know: {unknown_events}"
+    )
+    needed = {COMMANDS_SCOPE}.union(
+        *(METHOD_SCOPES[method] for method in called), *(EVENT_SCOPES[event] for event in events)
+    )
     granted = set(manifest["oauth_config"]["scopes"]["bot"])
-    why = {scope: sorted(m for m in called if scope in METHOD_SCOPES[m]) for scope in needed}
+    why = {
+        scope: sorted(m for m in called if scope in METHOD_SCOPES[m])
+        + sorted(e for e in events if scope in EVENT_SCOPES[e])
+        for scope in needed
+    }
     assert needed - granted == set(), (
         f"scopes missing from manifest.yml: { {s: why[s] for s in needed - granted} }"
     )
     assert granted - needed == set(), (
-        f"scopes in manifest.yml that no called method needs: {granted - needed}"
+        f"scopes in manifest.yml that no called method or subscribed event needs: {granted - needed}"
     )

@@ -356,6 +356,18 @@ class SlackDriver:
         )
         return self.event(event)
 
+    def direct_message(self, user_id: str, text: str, *, thread_ts: str | None = None) -> SlackResponse:
+        """``user_id`` writes ``text`` in the app's DM (``message.im``), in a thread when ``thread_ts``."""
+        event = payloads.direct_message_event(
+            user_id,
+            text,
+            channel_id="D" + user_id[1:],
+            ts=self._action_ts(),
+            team_id=self.team_id,
+            thread_ts=thread_ts,
+        )
+        return self.event(event)
+
     def user_change(self, user_id: str) -> SlackResponse:
         """Tell the app that ``user_id``'s data changed, with their user object as the stand-in now holds
         it: after ``standin.deactivate_user`` it carries ``deleted: true``, after reactivation ``false``."""

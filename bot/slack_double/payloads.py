@@ -3,7 +3,8 @@
 Pure functions (no I/O, no clock): the driver feeds them ids and timestamps, and tests can check the
 shapes on their own. Shapes follow Slack's reference pages for slash commands, ``block_actions``,
 ``view_submission``, ``view_closed``, ``block_suggestion``, the Events API ``event_callback`` envelope
-and the events it carries (``app_home_opened``, ``user_change``, ``tokens_revoked``, ``app_uninstalled``).
+and the events it carries (``app_home_opened``, ``user_change``, ``tokens_revoked``, ``app_uninstalled``,
+and ``message.im``: a person's message in the bot's DM, another bot's, an edit).
 Where Slack sends fields a listener might read (``user.username``, ``team.domain``, ``enterprise: null``),
 they are sent too, so a handler that works here reads real payloads the same way.
 """
@@ -547,6 +548,81 @@ def app_home_opened_event(user_id: str, *, channel_id: str, event_ts: str, view:
     if view is not None:
         event["view"] = view
     return event
+
+
+def direct_message_event(
+    user_id: str,
+    text: str,
+    *,
+    channel_id: str,
+    ts: str,
+    team_id: str,
+    thread_ts: str | None = None,
+) -> dict:
+    """A person's message in the app's DM (``message.im``): ``channel_type`` "im", no ``subtype``.
+
+    Slack also sends the message as ``rich_text`` blocks and a ``client_msg_id``; a thread reply carries
+    the ``thread_ts`` of the message it answers.
+    """
+    event = {
+        "type": "message",
+        "channel": channel_id,
+        "user": user_id,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+        "team": team_id,
+        "client_msg_id": hashlib.sha1(f"{channel_id}:{ts}".encode()).hexdigest(),
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": hashlib.sha1(ts.encode()).hexdigest()[:5],
+                "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            }
+        ],
+    }
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def bot_direct_message_event(
+    bot_id: str, text: str, *, channel_id: str, ts: str, username: str = "a bot"
+) -> dict:
+    """A message another integration posted in the DM (subtype ``bot_message``: a ``bot_id``, no user)."""
+    return {
+        "type": "message",
+        "subtype": "bot_message",
+        "bot_id": bot_id,
+        "username": username,
+        "text": text,
+        "channel": channel_id,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+    }
+
+
+def direct_message_changed_event(message: dict, *, new_text: str, edited_ts: str) -> dict:
+    """``message`` (a ``direct_message_event``) edited: subtype ``message_changed``, hidden, with the
+    message before and after and no ``user`` of its own."""
+    edited = {
+        key: value for key, value in message.items() if key not in ("channel", "channel_type", "event_ts")
+    }
+    edited |= {"text": new_text, "edited": {"user": message.get("user"), "ts": edited_ts}}
+    previous = {key: value for key, value in message.items() if key not in ("channel", "channel_type")}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": message["channel"],
+        "ts": edited_ts,
+        "event_ts": edited_ts,
+        "channel_type": "im",
+        "message": edited,
+        "previous_message": previous,
+    }
 
 
 def user_change_event(user: dict, *, event_ts: str, cache_ts: int) -> dict:
