@@ -47,7 +47,7 @@ from bot.followups import (
     next_window_start,
     render_followup,
 )
-from bot.matching import expire_stale_offers
+from bot.matching import expire_stale_offers, resend_undelivered_offers
 from bot.messages.kit import Message
 from bot.programme import programme_settings
 from bot.requests import expire_unmatched_requests, plan_never_asked_reminders
@@ -185,6 +185,7 @@ def _still_paused(bot: BotContext, client: WebClient) -> list[str]:
                 still.append(team_id)
                 continue
         slack.resume_if_paused(bot.sessions, team_id)
+        deliver(bot, resend_undelivered_offers(bot, team_id), team_id=team_id)
     return still
 
 

@@ -392,3 +392,14 @@ def expire_offer(session: Session, offer_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def undelivered_offer_ids(session: Session, team_id: str) -> list[int]:
+    """Pending offers whose DM never went out (Slack refused our token then): to send once it works."""
+    return list(
+        session.scalars(
+            select(Offer.id)
+            .where(Offer.team_id == team_id, Offer.status == OfferStatus.PENDING, Offer.message_ts.is_(None))
+            .order_by(Offer.id)
+        )
+    )

@@ -125,11 +125,6 @@ def test_a_request_while_the_token_is_refused_pauses_the_workspace_and_marks_no_
     assert not any("listener failed" in message for message in errors_logged(caplog))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/deliver.py post_notice (line 88) withdraws an offer whose DM failed for any trouble, a "
-    "refused token included, and nothing re-offers the request when the workspace resumes: it is lost",
-)
 def test_a_request_made_while_the_token_is_refused_reaches_the_mentors_once_it_works_again(
     sandbox: Sandbox,
 ) -> None:
