@@ -62,12 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--alumni", type=_demo_size, default=40, help="alumni in the workspace (default 40)")
     demo.add_argument("--students", type=_demo_size, default=30, help="students (default 30)")
     demo.add_argument("--months", type=_demo_size, default=6, help="months of programme to play (default 6)")
-    demo.add_argument("--lang", choices=["fr", "en"], default="fr", help="everyone's language (default fr)")
+    demo.add_argument(
+        "--lang", choices=["fr", "en"], help="everyone's language (default: the locale's, fr or else en)"
+    )
     demo.add_argument(
         "--database-url", help="use this database (left in place) instead of a temporary SQLite"
     )
     demo.add_argument("--transcript", metavar="FILE", help="write every message of every person to FILE")
     demo.add_argument("--keep", action="store_true", help="keep the temporary database and say where it is")
+    demo.add_argument(
+        "--out",
+        metavar="DIR",
+        help="new or empty folder for the chart and CSVs sent to the admin (default ./mentorbot-demo-<time>)",
+    )
     demo.set_defaults(run=run_demo)
 
     args = parser.parse_args(argv)
@@ -188,7 +195,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """`mentorbot demo`: see `bot.demo.run`. Needs no configuration: the demo brings its own Slack."""
-    from bot.demo.run import DemoOptions
+    from bot.demo.run import DemoOptions, language_of
     from bot.demo.run import run_demo as play
 
     options = DemoOptions(
@@ -196,10 +203,11 @@ def run_demo(args: argparse.Namespace) -> int:
         alumni=args.alumni,
         students=args.students,
         months=args.months,
-        lang=args.lang,
+        lang=args.lang or language_of(os.environ),
         database_url=args.database_url,
         transcript=args.transcript,
         keep=args.keep,
+        out=args.out,
     )
     return play(options, sys.stdout, sys.stderr)
 

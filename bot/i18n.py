@@ -37,6 +37,22 @@ def t(locale: str, key: str, **params: object) -> str:
     return template.format(**params) if params else template
 
 
+def plural_form(locale: str, count: int) -> str:
+    """The CLDR plural category of a whole number: French says "0 demande", English "0 requests".
+
+    French: `one` for 0 and 1, `other` beyond; English: `one` for 1 only. (CLDR's French `many`, for
+    millions, reads like `other` in our sentences.)
+    """
+    if locale == "fr":
+        return "one" if count in (0, 1) else "other"
+    return "one" if count == 1 else "other"
+
+
+def tn(locale: str, key: str, count: int, **params: object) -> str:
+    """The message `key.one` or `key.other` that fits `count`, with `{count}` and the others filled."""
+    return t(locale, f"{key}.{plural_form(locale, count)}", count=count, **params)
+
+
 def locale_from_slack(slack_locale: str | None, default: str) -> str:
     """Map Slack's `fr-FR`, `en-GB`… onto a language we speak, falling back to the school's default."""
     if slack_locale:

@@ -7,7 +7,8 @@ What each figure means (the report's footnote says the same in short):
   (open with no offer pending), active and dormant pairs, follow-ups held, inactive members.
 - Flow figures count what happened in the period (`30d`, `90d` — the default —, `term`: the last
   `mentorship_term_days`, `all`): requests made, matches and the median time from request to match,
-  offers declined or expired (among offers made), first contacts, surveys, mentorships ended,
+  offers declined or expired (among offers made), requests closed without a mentor (expired unmatched,
+  counted when they closed), first contacts, surveys, mentorships ended,
   follow-ups failed (due in the period), requested topics.
 - Volunteer rate = volunteer mentors / alumni (seed benchmark 25%, up to 30% in the most engaged schools).
 - First contact within 7 days = mentorships started in the period, at least 7 days ago, whose first
@@ -110,6 +111,7 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         requests=requests.requests,
         open_requests=requests.open,
         waiting_requests=requests.waiting,
+        requests_expired=requests.expired,
         matches=matches,
         median_time_to_match=median,
         offers_declined=offers.declined,

@@ -70,6 +70,7 @@ class RequestSpec:
     status: RequestStatus
     topics: tuple[str, ...]
     matched_at: datetime | None = None
+    closed_at: datetime | None = None  # cancelled or expired: when it closed
     offers: list[OfferSpec] = field(default_factory=list)
     id: int = 0
 
@@ -133,6 +134,9 @@ class SeededProgramme:
         return [member for member in self.members if member.mentor]
 
 
+REQUEST_LIFETIME = timedelta(days=30)  # an unmatched request closes about a month after it was made
+
+
 def _moment(rng: random.Random, now: datetime, max_days: float, min_days: float = 0) -> datetime:
     """A random moment between `max_days` and `min_days` ago, to the second."""
     seconds = rng.randint(int(min_days * 86400), int(max_days * 86400))
@@ -176,6 +180,7 @@ def build_programme(now: datetime, seed: int = 2026) -> SeededProgramme:
                     (rng.choice(REQUEST_TOPICS),),
                 )
             )
+            requests[-1].closed_at = requests[-1].created_at + timedelta(days=2)
         created_at = _moment(rng, now, 400, 1)
         topics = tuple(sorted(rng.sample(REQUEST_TOPICS, rng.randint(1, 2))))
         if number < 28:
@@ -186,6 +191,8 @@ def build_programme(now: datetime, seed: int = 2026) -> SeededProgramme:
         else:
             status = rng.choice([RequestStatus.CANCELLED, RequestStatus.EXPIRED])
         request = RequestSpec(student, created_at, status, topics)
+        if status in (RequestStatus.CANCELLED, RequestStatus.EXPIRED):
+            request.closed_at = min(created_at + REQUEST_LIFETIME, now)
         requests.append(request)
         offered_to = rng.sample(mentors, 4)
         for mentor in offered_to[: rng.randint(0, 3)]:
@@ -348,6 +355,7 @@ def write_programme(session: Session, programme: SeededProgramme, team_id: str =
             charter_version=1,
             created_at=request.created_at,
             matched_at=request.matched_at,
+            closed_at=request.closed_at,
             topics=[RequestTopic(topic=topic) for topic in request.topics],
         )
         session.add(row)

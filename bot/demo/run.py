@@ -17,12 +17,14 @@ import logging
 import random
 import shutil
 import tempfile
+import textwrap
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -39,7 +41,7 @@ from bot.messages import requests as request_modal
 from bot.messages.offers import DECLINE_REASON_INPUT
 from bot.messages.volunteering import CHARTER_ACCEPTED
 from bot.sandbox import Sandbox, start_sandbox
-from bot.slack_double.web_api import Message
+from bot.slack_double.web_api import Message, UploadedFile
 from storage.db import create_database_engine
 from storage.migrate import upgrade_to_latest
 from storage.queries.demo import DemoFigures, demo_figures, member_count, pair_of_followup, pairs
@@ -54,6 +56,8 @@ VOLUNTEER_RATE = 0.25  # about one alumnus in four volunteers (the seed's figure
 REQUEST_RATE = 0.8  # the others get the four-weekly reminder
 BOT_LOGGERS = ("mentorbot", "bot", "handlers", "storage", "slack_bolt")
 QUIET_LOGGERS = (*BOT_LOGGERS, "waitress", "alembic", "slack_sdk")
+# Where the language of the person running the demo is read, first set first (as gettext reads them).
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
 @dataclass(frozen=True)
@@ -62,10 +66,55 @@ class DemoOptions:
     alumni: int = 40
     students: int = 30
     months: int = 6
-    lang: str = "fr"
+    lang: str = "en"
     database_url: str | None = None
     transcript: str | None = None
     keep: bool = False
+    out: str | None = None  # the folder for the files sent to the admin; None: a new one here
+
+
+def language_of(environ: Mapping[str, str]) -> str:
+    """The demo's language, from the locale of whoever runs it: French for `fr…`, English otherwise."""
+    for name in LANGUAGE_VARIABLES:
+        value = environ.get(name, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def default_out_folder(now: datetime, cwd: Path) -> Path:
+    """A folder name not taken yet under `cwd`: `mentorbot-demo-20260907-101500`, then `-2`, `-3`…"""
+    stem = f"mentorbot-demo-{now:%Y%m%d-%H%M%S}"
+    folder, number = cwd / stem, 1
+    while folder.exists():
+        number += 1
+        folder = cwd / f"{stem}-{number}"
+    return folder
+
+
+def out_folder_problem(folder: Path) -> str | None:
+    """Why the demo may not write into `folder`: it only ever writes into a new or empty folder."""
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return f"{folder} exists and is not a folder"
+    if any(folder.iterdir()):
+        return f"{folder} is not empty: give a new folder to --out"
+    return None
+
+
+def write_admin_files(folder: Path, files: list[UploadedFile]) -> list[Path]:
+    """The files the stand-in received for the admin's DM, written under their own names, never over
+    another file (a file uploaded twice under one name: the last one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    latest = {Path(file.filename).name: file for file in files}
+    written = []
+    for name, file in latest.items():
+        path = folder / name
+        with open(path, "xb") as target:
+            target.write(file.content)
+        written.append(path)
+    return written
 
 
 def format_summary(figures: DemoFigures) -> str:
@@ -122,7 +171,12 @@ def recording_errors() -> Iterator[ErrorRecorder]:
 
 
 def run_demo(options: DemoOptions, out: TextIO, err: TextIO) -> int:
-    """Play the programme, print the journeys, the admin's report and the summary; 0 if all went well."""
+    """Play the programme; print the summary, the admin's report and two journeys; write the files the
+    admin received to `options.out`; 0 if all went well."""
+    out_folder = Path(options.out) if options.out else default_out_folder(datetime.now(), Path.cwd())
+    if (problem := out_folder_problem(out_folder)) is not None:
+        print(f"mentorbot demo: {problem}", file=err)
+        return 2
     folder = None if options.database_url else tempfile.mkdtemp(prefix="mentorbot-demo-")
     url = options.database_url or f"sqlite:///{folder}/mentorbot-demo.db"
     try:
@@ -152,15 +206,19 @@ def run_demo(options: DemoOptions, out: TextIO, err: TextIO) -> int:
                 ]
             finally:
                 sandbox.stop()
-        out.write("\n".join(demo.report(matched)) + "\n")
+        out.write(format_summary(figures) + "\n")
+        out.write("\n".join([*demo.admin_report(), *demo.journeys(matched)]) + "\n")
+        out.flush()
+        admin_files = [f for f in sandbox.slack.uploaded_files if f.channel_id == demo.admin_channel]
+        written = write_admin_files(out_folder, admin_files)
         if options.transcript:
             with open(options.transcript, "w", encoding="utf-8") as file:
                 file.write("\n".join(demo.everyone_transcript()) + "\n")
             print(t(options.lang, "demo.transcript_written", path=options.transcript), file=err)
         if folder and options.keep:
             print(t(options.lang, "demo.database_kept", url=url), file=err)
-        out.write(format_summary(figures) + "\n")
-        out.flush()
+        names = ", ".join(path.name for path in written) or "—"
+        print(t(options.lang, "demo.files_written", path=out_folder, names=names), file=err)
         if problems:
             print(f"mentorbot demo: {len(problems)} error(s) during the demo:", file=err)
             for problem in problems:
@@ -223,7 +281,14 @@ class Demo:
         for step, day in enumerate(self.days):
             self.step(day)
             self.progress.show(step + 1, self._caption(day), stage=str(int(day // DAYS_PER_MONTH)))
+        self.admin_reads_the_report()
+
+    def admin_reads_the_report(self) -> None:
+        """The admin asks for the figures since the start, then exports the CSV files to their DM."""
         self.type(self.cast.admin, "all", command=ids.STATS_COMMAND)
+        report = self._last_with(self.cast.admin.user_id, ids.EXPORT_STATS_CSV)
+        if report is not None:
+            self.click(self.cast.admin.user_id, report, ids.EXPORT_STATS_CSV)
 
     def step(self, day: int) -> None:
         """One working day: the morning's dispatcher pass, people acting on what they got, and an
@@ -465,26 +530,42 @@ class Demo:
         person = self.people.get(user_id)
         return person.name if person else "mentorbot" if user_id == self.slack.bot_user_id else user_id
 
-    def report(self, matched: list[tuple[str, str]]) -> list[str]:
-        """The journeys of the pair that went through the most, then the admin's report."""
-        lines: list[str] = []
-        if matched:
-            student, mentor = max(
-                matched, key=lambda pair: self.journal.steps_of(pair[0]) + self.journal.steps_of(pair[1])
-            )
-            lines += self._journey(student, "demo.journey_student")
-            lines += self._journey(mentor, "demo.journey_mentor")
-        else:
-            lines.append(t(self.locale, "demo.no_pair"))
+    @property
+    def admin_channel(self) -> str:
+        """The admin's DM with the bot, where the chart and the exports are uploaded."""
+        return "D" + self.cast.admin.user_id[1:]
+
+    def admin_report(self) -> list[str]:
+        """What the admin saw: the report, their click on Export CSV and its answer, the files sent."""
         admin = self.cast.admin
         title = t(self.locale, "demo.admin_report", name=admin.name, command=f"{ids.STATS_COMMAND} all")
-        lines += ["", f"━━ {title} ".ljust(78, "━"), ""]
+        lines = ["", f"━━ {title} ".ljust(78, "━"), ""]
         answers = [m for m in self.slack.messages_to(admin.user_id) if m.ephemeral]
-        if answers:
-            lines += render_blocks(answers[-1].blocks, self._name_of)
-        for file in self.slack.uploaded_files[-1:]:
-            lines.append(t(self.locale, "demo.chart", filename=file.filename))
-        return [*lines, ""]
+        reports = [m for m in answers if ids.EXPORT_STATS_CSV in _action_ids(m.blocks)]
+        if reports:
+            lines += render_blocks(reports[-1].blocks, self._name_of)
+            label = _label_of(reports[-1].blocks, ids.EXPORT_STATS_CSV)
+            later = answers[answers.index(reports[-1]) + 1 :]
+            if later:
+                lines.append(t(self.locale, "demo.clicked", label=label))
+                lines += render_blocks(later[-1].blocks, self._name_of)
+        sent = [f.filename for f in self.slack.uploaded_files if f.channel_id == self.admin_channel]
+        if sent:
+            lines += textwrap.wrap(t(self.locale, "demo.files_sent", names=", ".join(sent)), 78)
+        return lines
+
+    def journeys(self, matched: list[tuple[str, str]]) -> list[str]:
+        """The journeys of the pair that went through the most: the student's, then the mentor's."""
+        if not matched:
+            return ["", t(self.locale, "demo.no_pair"), ""]
+        student, mentor = max(
+            matched, key=lambda pair: self.journal.steps_of(pair[0]) + self.journal.steps_of(pair[1])
+        )
+        return [
+            *self._journey(student, "demo.journey_student"),
+            *self._journey(mentor, "demo.journey_mentor"),
+            "",
+        ]
 
     def _journey(self, user_id: str, title_key: str) -> list[str]:
         person = self.people[user_id]

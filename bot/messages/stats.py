@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from bot import ids
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.messages.kit import Message, button, buttons, escape, message, note, section
 
 VOLUNTEER_RATE_BENCHMARK = 0.25
@@ -62,6 +62,7 @@ class ProgrammeStats:
     requests: int
     open_requests: int
     waiting_requests: int
+    requests_expired: int  # closed in the period without a mentor
     matches: int
     median_time_to_match: timedelta | None
     offers_declined: int
@@ -174,6 +175,7 @@ def report(
         waiting=figures.waiting_requests,
         matches=figures.matches,
         median=duration(locale, figures.median_time_to_match),
+        closed_unmatched=tn(locale, "stats.requests_expired", figures.requests_expired),
         declined=figures.offers_declined,
         expired=figures.offers_expired,
     )

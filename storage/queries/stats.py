@@ -175,6 +175,7 @@ class RequestCounts:
     requests: int  # made in the period
     open: int  # open now
     waiting: int  # open now with no offer pending: no mentor available for them yet
+    expired: int  # closed in the period without a mentor: unmatched for too long
 
 
 def request_counts(session: Session, team_id: str, since: datetime | None) -> RequestCounts:
@@ -191,7 +192,16 @@ def request_counts(session: Session, team_id: str, since: datetime | None) -> Re
         .select_from(MentoringRequest)
         .where(MentoringRequest.team_id == team_id, MentoringRequest.status == RequestStatus.OPEN)
     ).one()
-    return RequestCounts(requests=made or 0, open=open_row[0], waiting=open_row[1])
+    expired = session.scalar(
+        select(func.count())
+        .select_from(MentoringRequest)
+        .where(
+            MentoringRequest.team_id == team_id,
+            MentoringRequest.status == RequestStatus.EXPIRED,
+            _since(MentoringRequest.closed_at, since),
+        )
+    )
+    return RequestCounts(requests=made or 0, open=open_row[0], waiting=open_row[1], expired=expired or 0)
 
 
 def matched_requests(session: Session, team_id: str, since: datetime | None) -> tuple[int, timedelta | None]:

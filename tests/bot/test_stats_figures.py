@@ -99,6 +99,9 @@ def expected_figures(programme: SeededProgramme, period: Period) -> dict[str, ob
             all(offer.status is not OfferStatus.PENDING for offer in request.offers)
             for request in open_requests
         ),
+        "requests_expired": sum(
+            request.status is RequestStatus.EXPIRED and in_period(request.closed_at) for request in requests
+        ),
         "matches": len(matched),
         "median_time_to_match": (
             statistics.median([request.matched_at - request.created_at for request in matched])  # type: ignore[operator]
@@ -224,6 +227,44 @@ def test_the_median_time_to_match_is_the_middle_one_or_the_mean_of_the_middle_tw
 
     assert figures.matches == len(hours_to_match)
     assert figures.median_time_to_match == timedelta(hours=median_hours)
+
+
+def test_requests_closed_without_a_mentor_count_when_they_expired_not_when_they_were_made(
+    sessions, clock: ManualClock
+) -> None:
+    now = clock.now()
+    # (status, made days ago, closed days ago): only expired ones closed in the last 30 days count.
+    history = [
+        (RequestStatus.EXPIRED, 40, 10),  # made before the period, expired in it: counts
+        (RequestStatus.EXPIRED, 20, 1),  # counts
+        (RequestStatus.EXPIRED, 80, 50),  # expired before the period
+        (RequestStatus.CANCELLED, 20, 5),  # closed by the student, not for want of a mentor
+        (RequestStatus.OPEN, 25, None),
+    ]
+    with sessions.begin() as session:
+        for number, (status, made, closed) in enumerate(history):
+            student = Member(team_id=TEAM_ID, slack_user_id=f"U{number}", role=Role.STUDENT)
+            session.add(student)
+            session.flush()
+            session.add(
+                MentoringRequest(
+                    team_id=TEAM_ID,
+                    student_id=student.id,
+                    message="",
+                    language="fr",
+                    status=status,
+                    charter_version=1,
+                    created_at=now - timedelta(days=made),
+                    closed_at=None if closed is None else now - timedelta(days=closed),
+                )
+            )
+
+    with sessions.begin() as session:
+        last_30_days = programme_stats(session, TEAM_ID, Period.LAST_30_DAYS, now)
+        since_the_start = programme_stats(session, TEAM_ID, Period.ALL, now)
+
+    assert last_30_days.requests_expired == 2
+    assert since_the_start.requests_expired == 3
 
 
 @pytest.mark.parametrize(

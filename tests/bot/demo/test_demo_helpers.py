@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import random
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from bot import ids
 from bot.demo import policy
 from bot.demo.people import cast_people
 from bot.demo.policy import Fate, fate_of_new_pair, followup_answer
 from bot.demo.progress import Progress, bar
-from bot.demo.run import format_summary, school_time, working_days
+from bot.demo.run import default_out_folder, format_summary, language_of, school_time, working_days
 from bot.demo.transcript import Journal, render_journey
 from storage.queries.demo import DemoFigures
 
@@ -135,3 +138,28 @@ def test_an_updated_message_shows_only_what_the_update_added() -> None:
         "    You accepted.",
         "[2026-09-07 10:00] → clicked [ Accept ]",
     ]
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_CA.UTF-8"}, "fr"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+        ({"LANG": "en_GB.UTF-8", "LC_ALL": "fr_FR.UTF-8"}, "fr"),  # LC_ALL wins over LANG
+        ({"LC_ALL": "en_GB.UTF-8", "LANGUAGE": "fr:en"}, "fr"),  # and LANGUAGE over both, as in gettext
+        ({"LANGUAGE": "", "LANG": "fr_BE.UTF-8"}, "fr"),  # an empty variable is not set
+    ],
+)
+def test_the_demo_speaks_the_language_of_the_locale_it_runs_in(environ: dict, language: str) -> None:
+    assert language_of(environ) == language
+
+
+def test_the_default_out_folder_is_a_new_one_even_when_the_second_is_taken(tmp_path: Path) -> None:
+    moment = datetime(2026, 9, 7, 10, 15, 0)
+    (tmp_path / "mentorbot-demo-20260907-101500").mkdir()
+
+    assert default_out_folder(moment, tmp_path) == tmp_path / "mentorbot-demo-20260907-101500-2"

@@ -29,6 +29,7 @@ FIGURES = ProgrammeStats(
     requests=31,
     open_requests=6,
     waiting_requests=2,
+    requests_expired=9,
     matches=12,
     median_time_to_match=timedelta(hours=36),
     offers_declined=4,
@@ -104,6 +105,26 @@ def test_the_english_report_states_each_figure_and_its_definition() -> None:
     assert "Mentorships ended: 5 (by the student 2, by the mentor 1, end of term or other 2)" in shown
     assert "Follow-ups failed: 5" in shown and "Members marked inactive: 3" in shown
     assert "Volunteer rate = volunteer mentors / alumni" in shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "count", "line"),
+    [
+        ("en", 9, "• 9 requests closed without a mentor\n"),
+        ("en", 1, "• 1 request closed without a mentor\n"),
+        ("en", 0, "• 0 requests closed without a mentor\n"),
+        ("fr", 9, "• 9 demandes closes sans mentor\n"),
+        ("fr", 1, "• 1 demande close sans mentor\n"),
+        ("fr", 0, "• 0 demande close sans mentor\n"),  # French counts zero in the singular
+    ],
+)
+def test_the_demand_section_says_how_many_requests_closed_without_a_mentor(
+    locale: str, count: int, line: str
+) -> None:
+    message = report(locale, dataclasses.replace(FIGURES, requests_expired=count), LABELS, chart_sent=True)
+
+    assert_valid(message)
+    assert line in texts(message)
 
 
 def test_topic_labels_are_escaped_and_unknown_topics_shown_by_their_key() -> None:
