@@ -97,6 +97,7 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
             session,
             team_id=team_id,
             about_member_ids=notice.about,
+            recipient_id=notice.recipient_id,
             kind=notice.kind,
             channel_id=posted.channel_id,
             message_ts=posted.ts,

@@ -26,7 +26,7 @@ from sqlalchemy import func, or_, select
 
 from bot import slack
 from bot.context import BotContext
-from bot.members import Person, person_of
+from bot.members import Person, member_locale, person_of
 from bot.mentorships import ended_mentorship
 from bot.messages import mentorships as mentorship_messages
 from bot.messages import privacy as messages
@@ -113,13 +113,15 @@ def export_json(bot: BotContext, member_id: int) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
 
 
-def _json_upload(bot: BotContext, subject_user_id: str, content: bytes, locale: str, sent: Message) -> Upload:
+def _json_upload(
+    bot: BotContext, subject_user_id: str, content: bytes, locale: str, sent: Message, failed: Message
+) -> Upload:
     filename = "mentorbot-data-" + subject_user_id + bot.clock.now().strftime("-%Y-%m-%d.json")
     return Upload(
         files=(FileToUpload(filename=filename, content=content, title=filename),),
         comment=messages.export_comment(locale),
         sent=sent,
-        failed=messages.export_failed(locale),
+        failed=failed,
     )
 
 
@@ -127,8 +129,8 @@ def export_member_data(bot: BotContext, person: Person) -> Outcome:
     """ "Export my data": the JSON file to the person's own DM, and a note where they clicked."""
     content = export_json(bot, person.member_id)
     logger.info("member %s exported their data", person.member_id)
-    sent = messages.export_sent(person.locale)
-    return Outcome(upload=_json_upload(bot, person.user_id, content, person.locale, sent))
+    sent, failed = messages.export_sent(person.locale), messages.export_failed(person.locale)
+    return Outcome(upload=_json_upload(bot, person.user_id, content, person.locale, sent, failed))
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -187,7 +189,8 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
 
     with bot.sessions.begin() as session:
         posted = [
-            (row.channel_id, row.message_ts) for row in messages_posted_about(session, subject.member_id)
+            ((row.channel_id, row.message_ts), member_locale(bot, session.get(Member, row.recipient_id or 0)))
+            for row in messages_posted_about(session, subject.member_id)
         ]
         forget_messages_about(session, subject.member_id)
         erasure = queries.erase_member(session, subject.member_id, bot.clock.now())
@@ -203,8 +206,8 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
         (channel, ts): messages.withdrawn_for_erasure(locale or default_locale)
         for channel, ts, locale in erasure.offer_dms
     }
-    for place in posted:
-        rewritten.setdefault(place, messages.message_erased(default_locale))
+    for place, locale in posted:
+        rewritten.setdefault(place, messages.message_erased(locale))
     notices = [  # matched while the kind messages went out: told the same way
         Notice(
             other.user_id,
@@ -285,7 +288,8 @@ def admin_privacy_command(bot: BotContext, admin: Person, text: str) -> Outcome:
     logger.info("admin %s exports the data of %s at their request", admin.user_id, subject_user_id)
     content = export_json(bot, member_id)
     sent = messages.admin_export_sent(admin.locale, subject_user_id)
-    return Outcome(upload=_json_upload(bot, subject_user_id, content, admin.locale, sent))
+    failed = messages.admin_export_failed(admin.locale, subject_user_id)
+    return Outcome(upload=_json_upload(bot, subject_user_id, content, admin.locale, sent, failed))
 
 
 # ------------------------------------------------------------------------------------------------------

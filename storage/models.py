@@ -526,6 +526,8 @@ class PostedMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     about_member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # Whose DM it is, so that a rewrite speaks their language.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(48))
     channel_id: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str] = mapped_column(String(32))

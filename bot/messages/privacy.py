@@ -117,6 +117,10 @@ def admin_export_sent(locale: str, subject_user_id: str) -> Message:
     return _plain(locale, "privacy.admin_export_sent", name=mention(subject_user_id))
 
 
+def admin_export_failed(locale: str, subject_user_id: str) -> Message:
+    return _plain(locale, "privacy.admin_export_failed", name=mention(subject_user_id))
+
+
 def admin_data_deleted(locale: str, subject_user_id: str) -> Message:
     return _plain(locale, "privacy.admin_deleted", name=mention(subject_user_id))
 

@@ -17,6 +17,7 @@ def record_posted_message(
     *,
     team_id: str,
     about_member_ids: Sequence[int],
+    recipient_id: int | None,
     kind: str,
     channel_id: str,
     message_ts: str,
@@ -26,6 +27,7 @@ def record_posted_message(
         PostedMessage(
             team_id=team_id,
             about_member_id=member_id,
+            recipient_id=recipient_id,
             kind=kind,
             channel_id=channel_id,
             message_ts=message_ts,

@@ -3,7 +3,6 @@ holds them, and nothing records where messages about the student were posted."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from bot import ids
@@ -76,11 +75,6 @@ def test_no_message_the_mentor_can_still_see_holds_the_students_words(sandbox: S
         assert STUDENT_WORDS not in message.text and STUDENT_WORDS not in str(message.blocks), message.source
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/privacy.py erase_member_data (line 198) rewrites every recorded message in the workspace's "
-    "default locale, not the recipient's: an English mentor reads the French text",
-)
 def test_the_rewritten_match_dm_is_in_the_mentors_language(sandbox: Sandbox) -> None:
     _, match_dm = matched_through_the_flow(sandbox, mentor_locale="en")
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot import ids
 from bot.clock import ManualClock
+from bot.i18n import t
 from bot.sandbox import Sandbox
 from bot.slack_double.web_api import UPLOAD_FAULTS
 from tests.factories import shown_text
@@ -87,7 +88,7 @@ def test_a_failed_admin_export_of_a_members_data_says_so_to_the_admin(
     sandbox.command("UADMIN", f"admin privacy <@{pair.student_user}|stu> export")
 
     answer = shown_text(sandbox.slack.last_message_to("UADMIN"))
-    assert "Your data could not be sent to your direct messages." in answer
+    assert t("en", "privacy.admin_export_failed", name=f"<@{pair.student_user}>") in answer
     assert "to pass on to them" not in answer
     assert sandbox.slack.uploaded_files == []
     assert no_listener_failed(caplog)

@@ -23,11 +23,13 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.String(length=32), nullable=False),
     sa.Column('about_member_id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=48), nullable=False),
     sa.Column('channel_id', sa.String(length=32), nullable=False),
     sa.Column('message_ts', sa.String(length=32), nullable=False),
     sa.Column('posted_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['about_member_id'], ['members.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_id'], ['members.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('posted_messages', schema=None) as batch_op:
