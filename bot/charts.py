@@ -2,7 +2,9 @@
 
 Drawn locally with matplotlib's Agg renderer on a `Figure` of its own (no pyplot, so no global state
 shared between listener threads). matplotlib is imported on first use: it takes half a second to load,
-which every other process of the bot (scheduler, CLI) has no reason to pay.
+which every other process of the bot (scheduler, CLI) has no reason to pay. It comes with the `charts`
+extra (`pip install 'mentorbot[charts]'`); without it `trend_chart_png` raises `ChartsUnavailable`, and
+the report goes out without its picture, saying how to get it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
 WIDTH_PX, HEIGHT_PX, DPI = 800, 400, 100
 
 
+class ChartsUnavailable(RuntimeError):
+    """matplotlib cannot be imported: mentorbot was installed without its `charts` extra."""
+
+
 def month_label(locale: str, month: str) -> str:
     """'2026-03' as 'Mar 26' / 'mars 26', from the catalogue's month abbreviations."""
     year, number = month.split("-")
@@ -27,9 +33,17 @@ def month_label(locale: str, month: str) -> str:
 
 
 def trend_chart_png(trend: Sequence[MonthTrend], locale: str) -> bytes:
-    """An 800 x 400 PNG of the three monthly series, labelled in `locale`; same input, same bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    """An 800 x 400 PNG of the three monthly series, labelled in `locale`; same input, same bytes.
+
+    Raises `ChartsUnavailable` when matplotlib is not installed (or cannot load).
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as error:
+        raise ChartsUnavailable(
+            f"the trend chart needs matplotlib ({error}): pip install 'mentorbot[charts]'"
+        ) from error
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)

@@ -32,7 +32,7 @@ from bot.context import BotContext
 from bot.members import Person
 from bot.messages import stats as stats_messages
 from bot.messages.kit import Message
-from bot.messages.stats import MonthTrend, Period, ProgrammeStats, TopicCount
+from bot.messages.stats import ChartNote, MonthTrend, Period, ProgrammeStats, TopicCount
 from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.programme import programme_settings, topics_of
 from storage.queries import stats as queries
@@ -158,7 +158,8 @@ def report_stats(bot: BotContext, person: Person, text: str) -> Outcome:
     """`/mentoring-stats [period]` for an admin: the report, with its trend chart sent to their DM.
 
     The chart is uploaded first so that the report can say whether it arrived; a failed upload (a
-    missing `files:write` scope, Slack trouble) costs the picture, never the figures.
+    missing `files:write` scope, Slack trouble) costs the picture, never the figures. Installed without
+    the `charts` extra, the bot uploads nothing and the report says how to get the chart.
     """
     if not person.is_admin:
         return reply(refuse_non_admin(person, "the stats report"))
@@ -171,9 +172,16 @@ def report_stats(bot: BotContext, person: Person, text: str) -> Outcome:
             topic.key: topic.label(person.locale)
             for topic in topics_of(programme_settings(session, person.team_id))
         }
+    try:
+        png = charts.trend_chart_png(figures.trend, person.locale)
+    except charts.ChartsUnavailable as error:
+        logger.warning("stats report without its trend chart: %s", error)
+        return reply(
+            stats_messages.report(person.locale, figures, topic_labels, chart=ChartNote.NOT_INSTALLED)
+        )
     chart = FileToUpload(
         filename=f"mentoring-trend-{figures.now:%Y-%m-%d}.png",
-        content=charts.trend_chart_png(figures.trend, person.locale),
+        content=png,
         title=stats_messages.chart_title(person.locale),
         alt_text=stats_messages.chart_alt_text(person.locale, figures.trend),
     )
@@ -181,7 +189,7 @@ def report_stats(bot: BotContext, person: Person, text: str) -> Outcome:
         upload=Upload(
             files=(chart,),
             comment=None,
-            sent=stats_messages.report(person.locale, figures, topic_labels, chart_sent=True),
-            failed=stats_messages.report(person.locale, figures, topic_labels, chart_sent=False),
+            sent=stats_messages.report(person.locale, figures, topic_labels, chart=ChartNote.SENT),
+            failed=stats_messages.report(person.locale, figures, topic_labels, chart=ChartNote.FAILED),
         )
     )

@@ -149,8 +149,23 @@ def period_label(locale: str, figures: ProgrammeStats) -> str:
     return t(locale, f"stats.period.{figures.period.value}", days=figures.term_days)
 
 
+class ChartNote(enum.StrEnum):
+    """What became of the report's trend chart, as the report tells the admin."""
+
+    SENT = "sent"  # uploaded to their DM
+    FAILED = "failed"  # the upload failed
+    NOT_INSTALLED = "not_installed"  # mentorbot was installed without its charts extra: nothing drawn
+
+
+CHART_NOTES = {
+    ChartNote.SENT: "stats.chart_sent",
+    ChartNote.FAILED: "stats.chart_failed",
+    ChartNote.NOT_INSTALLED: "stats.chart_not_installed",
+}
+
+
 def report(
-    locale: str, figures: ProgrammeStats, topic_labels: dict[str, str], *, chart_sent: bool
+    locale: str, figures: ProgrammeStats, topic_labels: dict[str, str], *, chart: ChartNote
 ) -> Message:
     """The ephemeral report: five short sections, the chart's whereabouts, the definitions, Export CSV."""
     title = t(locale, "stats.title", period=period_label(locale, figures), date=f"{figures.now:%Y-%m-%d}")
@@ -221,7 +236,7 @@ def report(
             section(follow_through),
             section(topics),
             section(delivery),
-            note(t(locale, "stats.chart_sent" if chart_sent else "stats.chart_failed")),
+            note(t(locale, CHART_NOTES[chart])),
             note(t(locale, "stats.definitions")),
             buttons(button(t(locale, "stats.export_button"), ids.EXPORT_STATS_CSV, "csv")),
         ],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import struct
 from datetime import UTC, datetime
 
 import pytest
 
-from bot.charts import month_label, trend_chart_png
+from bot.charts import ChartsUnavailable, month_label, trend_chart_png
 from bot.stats import MonthTrend, trend_months
 
 MONTHS = trend_months(datetime(2026, 9, 7, tzinfo=UTC))
@@ -37,3 +38,22 @@ def test_an_empty_year_still_draws() -> None:
 @pytest.mark.parametrize(("locale", "label"), [("fr", "févr. 26"), ("en", "Feb 26")])
 def test_months_are_named_in_the_readers_language(locale: str, label: str) -> None:
     assert month_label(locale, "2026-02") == label
+
+
+def without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `import matplotlib...` fail as it does where the charts extra is not installed."""
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+def test_without_matplotlib_the_chart_raises_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    without_matplotlib(monkeypatch)
+
+    with pytest.raises(ChartsUnavailable, match=r"mentorbot\[charts\]"):
+        trend_chart_png(TREND, "en")

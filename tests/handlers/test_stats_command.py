@@ -13,6 +13,7 @@ import pytest
 
 from bot import ids
 from bot.sandbox import Sandbox
+from tests.bot.test_stats_chart import without_matplotlib
 from tests.factories_stats import seed_programme
 
 STATS = ids.STATS_COMMAND
@@ -143,3 +144,26 @@ def test_a_chart_that_cannot_be_uploaded_still_leaves_the_figures(sandbox: Sandb
     report = shown(sandbox.slack.last_message_to("UADMIN"))
     assert "*Mentoring programme: the last term (182 days)*" in report
     assert "The trend chart could not be sent to your direct messages this time." in report
+
+
+@pytest.mark.parametrize(
+    ("slack_locale", "title", "advice"),
+    [
+        ("en-GB", "*Mentoring programme: since the start*", "install the charts extra"),
+        ("fr-FR", "*Programme de mentorat : depuis le début*", "installer l'option charts"),
+    ],
+)
+def test_without_the_charts_extra_the_report_says_how_to_get_the_chart_and_uploads_nothing(
+    sandbox: Sandbox, programme, monkeypatch: pytest.MonkeyPatch, slack_locale: str, title: str, advice: str
+) -> None:  # type: ignore[no-untyped-def]
+    without_matplotlib(monkeypatch)
+    sandbox.slack.add_user("UADMIN", locale=slack_locale)
+
+    sandbox.command("UADMIN", "all", command=STATS)
+
+    report = shown(sandbox.slack.last_message_to("UADMIN"))
+    assert title in report and advice in report and "mentorbot[charts]" in report
+    assert sandbox.slack.uploaded_files == []
+    assert sandbox.slack.calls_to("files.getUploadURLExternal") == []
+    assert sandbox.slack.calls_to("files.completeUploadExternal") == []
+    assert sandbox.slack.calls_to("upload") == []

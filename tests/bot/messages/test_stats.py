@@ -9,7 +9,15 @@ import pytest
 
 from bot import ids
 from bot.messages.kit import Message
-from bot.messages.stats import admins_only, chart_alt_text, export_failed, export_sent, report, usage
+from bot.messages.stats import (
+    ChartNote,
+    admins_only,
+    chart_alt_text,
+    export_failed,
+    export_sent,
+    report,
+    usage,
+)
 from bot.slack_double.web_api import block_kit_problem
 from bot.stats import MonthTrend, Period, ProgrammeStats, TopicCount, trend_months
 
@@ -75,7 +83,7 @@ def assert_valid(message: Message) -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_report_renders_within_block_kit_limits_in_both_languages(locale: str) -> None:
-    message = report(locale, FIGURES, LABELS, chart_sent=True)
+    message = report(locale, FIGURES, LABELS, chart=ChartNote.SENT)
 
     assert_valid(message)
     assert all(len(block["text"]["text"]) <= 3000 for block in message.blocks if block["type"] == "section")
@@ -84,7 +92,7 @@ def test_the_report_renders_within_block_kit_limits_in_both_languages(locale: st
 
 
 def test_the_french_report_uses_french_typography_and_words() -> None:
-    shown = texts(report("fr", FIGURES, LABELS, chart_sent=True))
+    shown = texts(report("fr", FIGURES, LABELS, chart=ChartNote.SENT))
 
     assert "*Programme de mentorat : les 90 derniers jours* (au 2026-09-07)" in shown
     assert "Taux de volontariat : *25\u00a0%* (référence 25\u00a0%, jusqu'à 30\u00a0%" in shown
@@ -95,7 +103,7 @@ def test_the_french_report_uses_french_typography_and_words() -> None:
 
 
 def test_the_english_report_states_each_figure_and_its_definition() -> None:
-    shown = texts(report("en", FIGURES, LABELS, chart_sent=True))
+    shown = texts(report("en", FIGURES, LABELS, chart=ChartNote.SENT))
 
     assert "Volunteer rate: *25%* (benchmark 25%, up to 30% in the most engaged schools)" in shown
     assert "Students (now): 60, of whom 20 have never asked for a mentor" in shown
@@ -121,7 +129,9 @@ def test_the_english_report_states_each_figure_and_its_definition() -> None:
 def test_the_demand_section_says_how_many_requests_closed_without_a_mentor(
     locale: str, count: int, line: str
 ) -> None:
-    message = report(locale, dataclasses.replace(FIGURES, requests_expired=count), LABELS, chart_sent=True)
+    message = report(
+        locale, dataclasses.replace(FIGURES, requests_expired=count), LABELS, chart=ChartNote.SENT
+    )
 
     assert_valid(message)
     assert line in texts(message)
@@ -130,7 +140,7 @@ def test_the_demand_section_says_how_many_requests_closed_without_a_mentor(
 def test_topic_labels_are_escaped_and_unknown_topics_shown_by_their_key() -> None:
     figures = dataclasses.replace(FIGURES, unmet_topics=(TopicCount("retired_topic", 1),))
 
-    shown = texts(report("en", figures, LABELS, chart_sent=True))
+    shown = texts(report("en", figures, LABELS, chart=ChartNote.SENT))
 
     assert "Most requested: Careers &lt;&amp; orientation&gt; (9), Santé (4)" in shown
     assert "Requested with no available mentor: retired_topic (1)" in shown
@@ -154,7 +164,7 @@ def test_a_programme_without_data_shows_dashes_not_errors(locale: str) -> None:
         unmet_topics=(),
     )
 
-    message = report(locale, empty, {}, chart_sent=False)
+    message = report(locale, empty, {}, chart=ChartNote.FAILED)
 
     assert_valid(message)
     shown = texts(message)
@@ -163,7 +173,17 @@ def test_a_programme_without_data_shows_dashes_not_errors(locale: str) -> None:
 
 
 def test_a_chart_that_could_not_be_sent_is_said() -> None:
-    assert "could not be sent" in texts(report("en", FIGURES, LABELS, chart_sent=False))
+    assert "could not be sent" in texts(report("en", FIGURES, LABELS, chart=ChartNote.FAILED))
+
+
+@pytest.mark.parametrize(
+    ("locale", "advice"), [("en", "install the charts extra"), ("fr", "installer l'option charts")]
+)
+def test_a_bot_installed_without_charts_says_how_to_get_them(locale: str, advice: str) -> None:
+    message = report(locale, FIGURES, LABELS, chart=ChartNote.NOT_INSTALLED)
+
+    assert_valid(message)
+    assert advice in texts(message) and "`pip install 'mentorbot[charts]'`" in texts(message)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -184,9 +204,11 @@ def test_the_short_answers_render_in_both_languages(locale: str, builder) -> Non
 @pytest.mark.parametrize("period", list(Period))
 def test_every_period_has_a_title_in_both_languages(period: Period) -> None:
     for locale in LOCALES:
-        title = report(locale, dataclasses.replace(FIGURES, period=period), LABELS, chart_sent=True).text
+        title = report(locale, dataclasses.replace(FIGURES, period=period), LABELS, chart=ChartNote.SENT).text
         assert "{" not in title and title.startswith("*")
-    assert "182" in report("en", dataclasses.replace(FIGURES, period=Period.TERM), {}, chart_sent=True).text
+    assert (
+        "182" in report("en", dataclasses.replace(FIGURES, period=Period.TERM), {}, chart=ChartNote.SENT).text
+    )
 
 
 def test_the_chart_alt_text_sums_the_months() -> None:
