@@ -36,6 +36,7 @@ from bot.messages.stats import ChartNote, MonthTrend, Period, ProgrammeStats, To
 from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.programme import programme_settings, topics_of
 from storage.queries import stats as queries
+from storage.queries.delivery import paused_workspaces
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         followups_failed=delivery.failed,
         followups_held=delivery.held,
         inactive_members=members.inactive,
+        delivery_paused_by=paused_workspaces(session).get(team_id),
         trend=tuple(
             MonthTrend(
                 month=month,

@@ -90,6 +90,8 @@ class ProgrammeStats:
     inactive_members: int
     # chart
     trend: tuple[MonthTrend, ...]
+    # The error Slack refuses the bot's token with, while the workspace's deliveries are paused.
+    delivery_paused_by: str | None = None
 
     @property
     def volunteer_rate(self) -> float | None:
@@ -227,6 +229,8 @@ def report(
         held=figures.followups_held,
         inactive=figures.inactive_members,
     )
+    if figures.delivery_paused_by is not None:
+        delivery += "\n" + t(locale, "stats.delivery_paused", error=figures.delivery_paused_by)
     return message(
         title,
         [

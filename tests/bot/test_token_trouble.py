@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot import ids
+from bot import ids, slack
 from bot.clock import ManualClock
 from bot.sandbox import Sandbox
+from bot.stats import Period, programme_stats
 from storage.models import DeliveryPause, FollowupState, Member, Mentorship
 from tests.bot.test_dispatch import a_student
 from tests.factories import ask_for_mentor, mentor_in_sandbox, shown_text, student_in_sandbox
@@ -140,3 +141,12 @@ def test_a_request_made_while_the_token_is_refused_reaches_the_mentors_once_it_w
     sandbox.settle()
 
     assert "Any advice?" in shown_text(last_with(sandbox, "UM1", ids.ACCEPT_OFFER))
+
+
+def test_the_admins_report_says_the_workspace_is_paused(sandbox: Sandbox, clock: ManualClock) -> None:
+    slack.pause_workspace(sandbox.bot.sessions, sandbox.team_id, "token_revoked", clock.now())
+
+    with sandbox.bot.sessions.begin() as session:
+        figures = programme_stats(session, sandbox.team_id, Period.ALL, clock.now())
+
+    assert figures.delivery_paused_by == "token_revoked"

@@ -213,3 +213,13 @@ def test_every_period_has_a_title_in_both_languages(period: Period) -> None:
 
 def test_the_chart_alt_text_sums_the_months() -> None:
     assert "12 matches, 12 first contacts and 24 meetings" in chart_alt_text("en", FIGURES.trend)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_a_paused_workspace_is_said_in_the_delivery_section(locale: str) -> None:
+    paused = dataclasses.replace(FIGURES, delivery_paused_by="token_revoked")
+
+    shown = texts(report(locale, paused, LABELS, chart=ChartNote.SENT))
+
+    assert "`token_revoked`" in shown
+    assert "`token_revoked`" not in texts(report(locale, FIGURES, LABELS, chart=ChartNote.SENT))
