@@ -21,6 +21,7 @@ from bot.config import Config, ConfigError
 from bot.server import build_wsgi_app
 from bot.slack_double import SlackStandIn
 from bot.slack_double.socket_mode import SocketModeStandIn
+from bot.startup import NotYetReachable, StartupFailure, wait_for
 from storage.db import create_database_engine
 from tests.bot.test_serve_process import free_port, health, wait_until
 
@@ -395,3 +396,21 @@ def test_health_answers_503_while_the_socket_is_down(engine) -> None:  # type: i
     assert get_health() == "503 not connected to Slack (Socket Mode)"
     connected[0] = True
     assert get_health() == "200 ok"
+
+
+def test_waiting_backs_off_and_gives_up_at_the_deadline() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    def refused() -> None:
+        raise NotYetReachable("connection refused")
+
+    with pytest.raises(StartupFailure, match="still unreachable after 10 s") as failure:
+        wait_for("the database", refused, 10, sleep=sleep, monotonic=lambda: now[0])
+
+    assert failure.value.exit_code == 1
+    assert slept == [0.5, 1.0, 2.0, 4.0, 2.5]  # doubling, the last one cut at the deadline
