@@ -59,8 +59,12 @@ def build_context(
     )
 
 
-def build_app(bot: BotContext) -> App:
+def build_app(bot: BotContext, *, token_verified: bool = False) -> App:
     """The Bolt app with every listener registered.
+
+    Bolt checks the token with auth.test as it is built, raising on any failure; `mentorbot serve` has
+    checked it already (`bot.startup`, which waits out a Slack still out of reach) and says so with
+    `token_verified`, so Bolt asks on its first request instead.
 
     `process_before_response=True` returns the ack as soon as the listener has acked, instead of Bolt's
     default of running the listener on its pool and polling every 10 ms for the ack; the listener then
@@ -72,6 +76,7 @@ def build_app(bot: BotContext) -> App:
         process_before_response=True,
         listener_executor=bot.follow_ups,  # Bolt's own pool would never be used
         logger=logging.getLogger("mentorbot.bolt"),
+        token_verification_enabled=not token_verified,
     )
 
     @app.error

@@ -3,23 +3,48 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import os
 import signal
 import sys
+import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
-from dotenv import load_dotenv
+from alembic.util.exc import CommandError
+from dotenv import find_dotenv, load_dotenv
+from sqlalchemy import Engine
 
-from bot.config import Config, ConfigError, database_url_from_env
-from storage.db import create_database_engine, create_session_factory
-from storage.migrate import upgrade_to_latest
+from bot.config import (
+    Config,
+    ConfigError,
+    checked_port,
+    database_url_from_env,
+    log_level_from_env,
+    startup_timeout_from_env,
+)
+from bot.startup import StartupFailure, open_database
+from storage.db import create_session_factory
+from storage.migrate import UnknownRevision, migrate_to, upgrade_to_latest
 
 logger = logging.getLogger("mentorbot")
 
+# Read once into `Config`, then taken out of the environment: Bolt falls back on $SLACK_BOT_TOKEN when
+# it is given a client rather than a token, and then warns at every start that the token is unused.
+_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes in one line, like every other failure to start."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"mentorbot: {message} (see {self.prog} --help)\n")
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mentorbot", description=__doc__)
+    parser = _Parser(prog="mentorbot", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mentorbot {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser(
@@ -32,6 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(run=run_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations and exit")
+    migrate.add_argument(
+        "--to",
+        metavar="REV",
+        default="head",
+        help="upgrade or downgrade to this revision, e.g. 0001 (default: head, the latest; base: empty)",
+    )
     migrate.set_defaults(run=run_migrate)
 
     dispatch = commands.add_parser(
@@ -78,25 +109,82 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(run=run_demo)
 
     args = parser.parse_args(argv)
-    _configure_logging()
-    load_dotenv()
+    # The operator's working folder, not the package's: `mentorbot` installed in a venv runs from anywhere.
+    load_dotenv(find_dotenv(usecwd=True))
+    _default_matplotlib_cache()
     try:
+        _configure_logging(log_level_from_env())
         return args.run(args)
     except ConfigError as error:
         print(f"mentorbot: {error}", file=sys.stderr)
         return 2
+    except StartupFailure as error:
+        print(f"mentorbot: {error}", file=sys.stderr)
+        return error.exit_code
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def _version() -> str:
+    try:
+        return importlib.metadata.version("mentorbot")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _configure_logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The SDK logs request and response bodies at DEBUG: people's words and tokens stay out of the logs.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    # Lines at every start or every run, saying nothing an operator acts on: APScheduler's "Running
+    # job"/"executed successfully" each minute, Alembic's "Context impl" (storage.migrate logs its own
+    # line when the schema changes). At DEBUG they are all there.
+    quiet = logging.DEBUG if level == "DEBUG" else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(quiet)
+    logging.getLogger("alembic").setLevel(quiet)
+
+
+def _default_matplotlib_cache() -> None:
+    """Give matplotlib a lasting cache folder unless `MPLCONFIGDIR` says where.
+
+    Without one it builds its font cache at every start ("Matplotlib is building the font cache") in a
+    temporary folder when the home folder is not writable, as for a service's user.
+    """
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(cache_home) / "mentorbot" / "matplotlib"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # matplotlib then falls back on its own temporary folder
+    if os.access(folder, os.W_OK):
+        os.environ["MPLCONFIGDIR"] = str(folder)
+
+
+def _open_migrated_database(url: str, timeout_seconds: int) -> Engine:
+    """The database once it answers, migrated to the latest schema: every command that uses it starts
+    here, so `import` or `dispatch` on a fresh database works like `serve`."""
+    engine = open_database(url, timeout_seconds)
+    try:
+        upgrade_to_latest(engine)
+    except CommandError as error:  # a schema newer than this version knows, typically
+        engine.dispose()
+        raise StartupFailure(f"cannot migrate the database: {error}", 2) from None
+    return engine
 
 
 def run_migrate(args: argparse.Namespace) -> int:
-    upgrade_to_latest(create_database_engine(database_url_from_env()))
-    print("mentorbot: database is up to date")
+    engine = open_database(database_url_from_env(), startup_timeout_from_env())
+    try:
+        before, after = migrate_to(engine, args.to)
+    except (UnknownRevision, CommandError) as error:
+        raise ConfigError(str(error)) from None
+    finally:
+        engine.dispose()
+    if before == after:
+        print(f"mentorbot: database is at {after or 'base (empty)'} already")
+    else:
+        print(f"mentorbot: database migrated from {before or 'base (empty)'} to {after or 'base (empty)'}")
     return 0
 
 
@@ -104,36 +192,60 @@ def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
     from bot.scheduler import start_scheduler
     from bot.server import build_wsgi_app, serve_forever, start_in_background
+    from bot.startup import check_bot_token, open_socket_mode_url
 
     config = Config.from_env()
+    for name in _SECRETS:
+        os.environ.pop(name, None)
     mode = args.mode or ("socket" if config.socket_mode else "http")
     if mode == "socket" and not config.slack_app_token:
         raise ConfigError(
             "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...) from Slack app "
             "settings > Basic Information > App-Level Tokens, with the connections:write scope"
         )
-    port = args.port or config.port
+    port = checked_port(args.port, "--port") if args.port is not None else config.port
+    timeout = config.startup_timeout_seconds
 
-    engine = create_database_engine(config.database_url)
-    upgrade_to_latest(engine)
+    # The database first: it is what a container started alongside is most likely still waiting for.
+    engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine))
-    app = build_app(bot)
-    scheduler = start_scheduler(bot)
+    check_bot_token(bot.client, timeout)
+    # Checked and waited for like the bot token, before anything is written; the WebSocket is then
+    # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
+    socket_url = (
+        open_socket_mode_url(bot.client, config.slack_app_token, timeout) if mode == "socket" else None
+    )
+    upgrade_to_latest(engine)
+    app = build_app(bot, token_verified=True)
     # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
     # a follow-up claimed at that moment is taken over by another process when its lease runs out.
     signal.signal(signal.SIGTERM, _exit_quietly)
-    try:
-        if mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+    if mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            health = start_in_background(build_wsgi_app(None, engine), host="0.0.0.0", port=port)
+        assert config.slack_app_token is not None  # checked above
+        handler = SocketModeHandler(app, config.slack_app_token)
+        handler.client.wss_uri = socket_url
+        health = start_in_background(
+            build_wsgi_app(None, engine, socket_connected=handler.client.is_connected),
+            host="0.0.0.0",
+            port=port,
+        )
+        scheduler = start_scheduler(bot)
+        try:
+            handler.connect()
             logger.info("Socket Mode; health check at %s/healthz", health.url)
-            SocketModeHandler(app, config.slack_app_token).start()
-        else:
+            threading.Event().wait()
+        finally:
+            scheduler.shutdown(wait=False)
+            handler.close()
+    else:
+        scheduler = start_scheduler(bot)
+        try:
             logger.info("listening on port %d: POST /slack/events, GET /healthz", port)
             serve_forever(build_wsgi_app(app, engine), port)
-    finally:
-        scheduler.shutdown(wait=False)
+        finally:
+            scheduler.shutdown(wait=False)
     return 0
 
 
@@ -147,8 +259,8 @@ def run_dispatch(args: argparse.Namespace) -> int:
     from bot.clock import ManualClock
     from bot.dispatch import run_dispatch_pass
 
-    config = Config.from_env()
-    engine = create_database_engine(config.database_url)
+    config = Config.from_env(needs_signing_secret=False)
+    engine = _open_migrated_database(config.database_url, config.startup_timeout_seconds)
     try:
         # With --now, everything the pass does (offers made after an expiry too) happens at that time.
         clock = ManualClock(args.now) if args.now else None
@@ -174,8 +286,8 @@ def run_import(args: argparse.Namespace) -> int:
     if args.rate <= 0:
         print("mentorbot: --rate must be above 0", file=sys.stderr)
         return 1
-    config = Config.from_env()
-    engine = create_database_engine(config.database_url)
+    config = Config.from_env(needs_signing_secret=False)
+    engine = _open_migrated_database(config.database_url, config.startup_timeout_seconds)
     try:
         bot = build_context(config, create_session_factory(engine))
         progress = progress_bar(sys.stdout) if sys.stdout.isatty() else (lambda done, total: None)

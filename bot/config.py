@@ -10,15 +10,24 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bot.i18n import SUPPORTED_LOCALES
 
 DEFAULT_DATABASE_URL = "sqlite:///mentorbot.db"
+# What `DATABASE_URL` may name: the embedded SQLite file, or PostgreSQL through psycopg 3.
+_DATABASE_BACKENDS = ("sqlite", "postgresql")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Where each required secret lives in Slack's app settings, said in the error that reports it missing.
 _WHERE_TO_FIND = {
     "SLACK_BOT_TOKEN": "Slack app settings > OAuth & Permissions > Bot User OAuth Token (xoxb-...)",
     "SLACK_SIGNING_SECRET": "Slack app settings > Basic Information > App Credentials > Signing Secret",
 }
+# How Slack's tokens begin: a bot token is `xoxb-`, an app-level (Socket Mode) token `xapp-`.
+BOT_TOKEN_PREFIX = "xoxb-"
+APP_TOKEN_PREFIX = "xapp-"
 
 
 class ConfigError(Exception):
@@ -39,19 +48,31 @@ class Config:
     listener_threads: int = 8
     # Days after which ended mentorships' free text and departed members' data are anonymised (bot.privacy).
     retention_days: int = 730
+    # How long `serve` waits for the database and Slack to come up before it gives up.
+    startup_timeout_seconds: int = 60
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
-        """Build the configuration from `environ` (the process environment by default)."""
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, needs_signing_secret: bool = True
+    ) -> Config:
+        """Build the configuration from `environ` (the process environment by default).
+
+        Only a command that receives Slack's requests (`serve`) needs the signing secret; `import` and
+        `dispatch` only call Slack, so an operator can run them with the bot token alone.
+        """
         env = os.environ if environ is None else environ
-        missing = [name for name in _WHERE_TO_FIND if not env.get(name, "").strip()]
+        required = [name for name in _WHERE_TO_FIND if needs_signing_secret or name != "SLACK_SIGNING_SECRET"]
+        missing = [name for name in required if not env.get(name, "").strip()]
         if missing:
             name = missing[0]
             raise ConfigError(f"{name} is not set: find it in {_WHERE_TO_FIND[name]}, then put it in .env")
+        bot_token = env["SLACK_BOT_TOKEN"].strip()
+        app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+        _check_token_shapes(bot_token, app_token)
 
         default_locale = env.get("MENTORBOT_DEFAULT_LOCALE", "fr").strip().lower() or "fr"
         if default_locale not in SUPPORTED_LOCALES:
@@ -60,12 +81,12 @@ class Config:
                 + ", ".join(SUPPORTED_LOCALES)
             )
         return cls(
-            slack_bot_token=env["SLACK_BOT_TOKEN"].strip(),
-            slack_signing_secret=env["SLACK_SIGNING_SECRET"].strip(),
-            slack_app_token=env.get("SLACK_APP_TOKEN", "").strip() or None,
+            slack_bot_token=bot_token,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_app_token=app_token,
             database_url=database_url_from_env(env),
             slack_api_url=env.get("SLACK_API_URL", "").strip() or None,
-            port=_positive_int(env, "PORT", 3000),
+            port=checked_port(_positive_int(env, "PORT", 3000), "PORT"),
             admins=frozenset(
                 user_id.strip() for user_id in env.get("MENTORBOT_ADMINS", "").split(",") if user_id.strip()
             ),
@@ -73,13 +94,82 @@ class Config:
             dispatch_interval_seconds=_positive_int(env, "MENTORBOT_DISPATCH_INTERVAL_SECONDS", 60),
             listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
+            startup_timeout_seconds=startup_timeout_from_env(env),
+        )
+
+
+def _check_token_shapes(bot_token: str, app_token: str | None) -> None:
+    """Catch the tokens pasted in the wrong place before Slack answers a puzzling `not_allowed_token_type`."""
+    if bot_token.startswith(APP_TOKEN_PREFIX) and (app_token or "").startswith(BOT_TOKEN_PREFIX):
+        raise ConfigError(
+            "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are swapped: the bot token (xoxb-...) goes in "
+            "SLACK_BOT_TOKEN, the app-level token (xapp-...) in SLACK_APP_TOKEN"
+        )
+    if not bot_token.startswith(BOT_TOKEN_PREFIX):
+        hint = (
+            " (that is an app-level token: it goes in SLACK_APP_TOKEN)"
+            if bot_token.startswith(APP_TOKEN_PREFIX)
+            else ""
+        )
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN does not start with {BOT_TOKEN_PREFIX}{hint}: find it in "
+            f"{_WHERE_TO_FIND['SLACK_BOT_TOKEN']}"
+        )
+    if app_token is not None and not app_token.startswith(APP_TOKEN_PREFIX):
+        hint = (
+            " (that is a bot token: it goes in SLACK_BOT_TOKEN)"
+            if app_token.startswith(BOT_TOKEN_PREFIX)
+            else ""
+        )
+        raise ConfigError(
+            f"SLACK_APP_TOKEN does not start with {APP_TOKEN_PREFIX}{hint}: find it in Slack app settings "
+            "> Basic Information > App-Level Tokens (scope connections:write)"
         )
 
 
 def database_url_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """`DATABASE_URL`, or the embedded SQLite file: all `mentorbot migrate` needs to know."""
+    """`DATABASE_URL`, or the embedded SQLite file: all `mentorbot migrate` needs to know.
+
+    Refused here, with the variable's name, when it is not a URL of a database mentorbot supports;
+    the password never appears in the message.
+    """
     env = os.environ if environ is None else environ
-    return env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigError(
+            "DATABASE_URL is not a database URL: use sqlite:///path/to/mentorbot.db or "
+            "postgresql://user:password@host/database"
+        ) from None
+    if backend not in _DATABASE_BACKENDS:
+        raise ConfigError(
+            f"DATABASE_URL names a {backend} database: mentorbot uses sqlite:///... or postgresql://..."
+        )
+    return url
+
+
+def startup_timeout_from_env(environ: Mapping[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    return _positive_int(env, "MENTORBOT_STARTUP_TIMEOUT_SECONDS", 60)
+
+
+def log_level_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """`MENTORBOT_LOG_LEVEL`, INFO by default."""
+    env = os.environ if environ is None else environ
+    level = env.get("MENTORBOT_LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"MENTORBOT_LOG_LEVEL={level!r} is not a log level: use one of " + ", ".join(LOG_LEVELS)
+        )
+    return level
+
+
+def checked_port(port: int, name: str) -> int:
+    """A TCP port, or a ConfigError naming where the bad one came from (`PORT` or `--port`)."""
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"{name} {port} is out of range: use a port from 1 to 65535")
+    return port
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

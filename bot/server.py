@@ -53,14 +53,20 @@ def refusal_of_unreadable_request(environ: dict) -> tuple[str, bytes] | None:
     return None
 
 
-def build_wsgi_app(bolt_app: App | None, engine: Engine) -> WsgiApp:
+def build_wsgi_app(
+    bolt_app: App | None, engine: Engine, socket_connected: Callable[[], bool] | None = None
+) -> WsgiApp:
     """Route Slack's requests to Bolt and health checks to the database, logging one line a request.
 
-    Without a Bolt app (Socket Mode) only the health check is served.
+    Without a Bolt app (Socket Mode) only the health check is served; `socket_connected` then says
+    whether the WebSocket to Slack is up, for a process that cannot hear Slack is not healthy.
     """
     slack_handler = SlackRequestHandler(bolt_app, path=SLACK_EVENTS_PATH) if bolt_app else None
 
     def health(start_response: Callable) -> list[bytes]:
+        if socket_connected is not None and not socket_connected():
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"not connected to Slack (Socket Mode)\n"]
         try:
             with Session(engine) as session:
                 paused = paused_workspaces(session)

@@ -139,6 +139,11 @@ def team_of_token(client: WebClient) -> str:
     return client.auth_test()["team_id"]
 
 
+def socket_mode_url(client: WebClient, app_token: str) -> str:
+    """apps.connections.open: a WebSocket URL for Socket Mode, good for one connection."""
+    return client.apps_connections_open(app_token=app_token)["url"]
+
+
 def user_id_of_email(client: WebClient, email: str) -> str:
     """users.lookupByEmail; raises SlackApiError `users_not_found` for an unknown address."""
     return client.users_lookupByEmail(email=email)["user"]["id"]
