@@ -1,6 +1,7 @@
 """The one way out to Slack: carry out an `Outcome`, in the order Slack's rules ask for.
 
-1. The modal, first: a click's trigger_id works once and dies 3 s after the click.
+1. The modal, first: a click's trigger_id works once and dies 3 s after the click (opened, or pushed
+   over the modal clicked in); then an open modal re-rendered in place (views.update, with its hash).
 2. The upload, whose success decides which answer the person gets.
 3. The answer to the person: through the response_url when the request had one, else in their DM.
 4. Notices to others, updates of earlier messages, Home tabs, then requests offered again (whose own
@@ -46,11 +47,18 @@ def deliver(
     """Carry out `outcome` for workspace `team_id`; `person` is who acted (None for a scheduled job)."""
     if outcome.modal is not None:
         if trigger_id:
-            _attempt(
-                bot, team_id, "open a modal", partial(slack.open_modal, bot.client, trigger_id, outcome.modal)
-            )
+            show = slack.push_modal if outcome.push_modal else slack.open_modal
+            _attempt(bot, team_id, "open a modal", partial(show, bot.client, trigger_id, outcome.modal))
         else:
             logger.warning("a modal was to open without a trigger_id: not shown")
+    if outcome.modal_update is not None:
+        change = outcome.modal_update
+        _attempt(
+            bot,
+            team_id,
+            "update a modal",
+            partial(slack.update_modal, bot.client, change.view_id, change.view_hash, change.view),
+        )
     answer = outcome.reply
     if outcome.upload is not None and person is not None:
         answer = _upload(bot, team_id, person, outcome.upload)

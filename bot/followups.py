@@ -45,6 +45,7 @@ from storage.models import (
     SurveyAnswer,
 )
 from storage.queries import followups as queries
+from storage.queries.directory import mentors_joined_between, topics_asked_by
 from storage.queries.followups import PlannedFollowup
 from storage.queries.matching import claim_first_contact
 from storage.queries.members import admin_member_ids, get_or_create_member
@@ -323,10 +324,23 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
     if kind is FollowupKind.STUDENT_REMINDER:
         settings = programme_settings(session, followup.team_id)
         topic_keys = [topic.key for topic in topics_of(settings)]
+        # What is new since the last reminder: mentors who joined in the student's topics (those of
+        # their latest request; a student who never asked has none, so all the school's topics), counted
+        # up to when it was due, so the message reads the same when shown again with its answer.
+        interval_days = max(1, settings.student_reminder_interval_days)
+        topics = topics_asked_by(session, followup.recipient_id) or topic_keys
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
             mentors=mentors_covering(session, followup.team_id, topic_keys),
+            days=interval_days,
+            new_mentors=mentors_joined_between(
+                session,
+                followup.team_id,
+                topics,
+                followup.due_at - timedelta(days=interval_days),
+                followup.due_at,
+            ),
         )
     request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
     if request is not None and request.student is not None:

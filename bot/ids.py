@@ -96,3 +96,18 @@ CADENCE_INPUT_PREFIX = "cadence_"
 PRIVACY_EXPORT = "privacy_export"
 PRIVACY_DELETE = "privacy_delete"
 PRIVACY_DELETE_VIEW = "privacy_delete_modal"
+
+# The students' mentor directory (/mentor mentors: bot/directory.py); every filter re-renders the list
+OPEN_DIRECTORY = "open_directory"
+DIRECTORY_VIEW = "directory_modal"
+DIRECTORY_FILTER_TOPIC = "directory_filter_topic"
+DIRECTORY_FILTER_LANGUAGE = "directory_filter_language"
+DIRECTORY_FILTER_INDUSTRY = "directory_filter_industry"
+DIRECTORY_FILTER_YEAR = "directory_filter_year"
+DIRECTORY_PREVIOUS = "directory_previous"
+DIRECTORY_MORE = "directory_more"
+DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member id
+
+# The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
+VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
+VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"

@@ -74,10 +74,22 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class ViewUpdate:
+    """An open modal re-rendered in place (the directory's filters and pages): its id and the `hash`
+    of the version the click saw, so that an update based on an older version is refused."""
+
+    view_id: str
+    view_hash: str | None
+    view: dict
+
+
+@dataclass(frozen=True)
 class Outcome:
     """Everything Slack should see after one unit of work, in the order `bot.deliver` carries it out.
 
-    - `modal`: a view to open with the click's trigger_id (first: the trigger dies after 3 s).
+    - `modal`: a view to open with the click's trigger_id (first: the trigger dies after 3 s);
+      `push_modal` instead pushes it on top of the modal clicked in; `modal_update` re-renders the
+      modal clicked in.
     - `upload`: files for the person's DM; its `sent`/`failed` message is then the reply.
     - `reply`: the answer to the person who acted — through the response_url when there is one
       (`replace_original` replaces the clicked message), else in their DM.
@@ -95,6 +107,8 @@ class Outcome:
     homes: tuple[Person, ...] = ()
     reoffer_requests: tuple[int, ...] = ()
     reoffer_team: str | None = None
+    push_modal: bool = False
+    modal_update: ViewUpdate | None = None
 
     def __add__(self, other: Outcome) -> Outcome:
         """Both outcomes: `other`'s reply and modal win where both have one; the rest adds up."""
@@ -109,6 +123,8 @@ class Outcome:
             reoffer_requests=self.reoffer_requests
             + tuple(request for request in other.reoffer_requests if request not in self.reoffer_requests),
             reoffer_team=other.reoffer_team or self.reoffer_team,
+            push_modal=other.push_modal if other.modal else self.push_modal,
+            modal_update=other.modal_update or self.modal_update,
         )
 
 

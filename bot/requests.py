@@ -105,8 +105,13 @@ def read_request_form(view: dict, default_locale: str = "fr") -> RequestForm:
     )
 
 
-def start_request(bot: BotContext, person: Person) -> Outcome:
-    """Open the request modal for a student; or say why not (not a student, a request already open)."""
+def start_request(
+    bot: BotContext, person: Person, *, preferred_mentor: tuple[int, str | None] | None = None
+) -> Outcome:
+    """Open the request modal for a student; or say why not (not a student, a request already open).
+
+    `preferred_mentor` (member id, display name): the mentor chosen already, from the directory.
+    """
     if person.role is not Role.STUDENT:
         return reply(request_messages.only_students(person.locale))
     with bot.sessions.begin() as session:
@@ -121,6 +126,7 @@ def start_request(bot: BotContext, person: Person) -> Outcome:
             charter_text(charter, person.locale),
             charter.version,
             default_language=person.locale,
+            preferred_mentor=preferred_mentor,
         )
     return Outcome(modal=view)
 

@@ -115,6 +115,16 @@ def open_modal(client: WebClient, trigger_id: str, view: dict) -> None:
     client.views_open(trigger_id=trigger_id, view=view)
 
 
+def push_modal(client: WebClient, trigger_id: str, view: dict) -> None:
+    """Open a modal on top of the one the click came from (a trigger from a modal's button can push)."""
+    client.views_push(trigger_id=trigger_id, view=view)
+
+
+def update_modal(client: WebClient, view_id: str, view_hash: str | None, view: dict) -> None:
+    """Re-render an open modal; with its `hash`, Slack refuses an update based on an older version."""
+    client.views_update(view_id=view_id, hash=view_hash, view=view)
+
+
 def publish_home(client: WebClient, user_id: str, view: dict) -> None:
     client.views_publish(user_id=user_id, view=view)
 

@@ -111,6 +111,8 @@ def _answers_of(
         industry=profile.industry,
         job_title=profile.job_title,
         charter_version=charter_version,
+        how_i_can_help=profile.how_i_can_help,
+        in_directory=profile.in_directory,
     )
 
 
@@ -151,6 +153,17 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
         if text is not None and len(text) > messages.TEXT_FIELD_MAX_LENGTH:
             problems[block_id] = ("volunteer.errors.too_long", {"max": messages.TEXT_FIELD_MAX_LENGTH})
 
+    how_i_can_help = _text(values, ids.VOLUNTEER_HOW_I_CAN_HELP)
+    if how_i_can_help is not None and len(how_i_can_help) > messages.HOW_I_CAN_HELP_MAX_LENGTH:
+        problems[ids.VOLUNTEER_HOW_I_CAN_HELP] = (
+            "volunteer.errors.too_long",
+            {"max": messages.HOW_I_CAN_HELP_MAX_LENGTH},
+        )
+    # A form without the directory's checkbox (opened before it existed) keeps the default: listed.
+    in_directory = ids.VOLUNTEER_IN_DIRECTORY not in values or messages.IN_DIRECTORY in _selected(
+        values, ids.VOLUNTEER_IN_DIRECTORY
+    )
+
     if (
         messages.CHARTER_ACCEPTED not in _selected(values, ids.VOLUNTEER_CHARTER)
         or metadata.charter_version < 1
@@ -169,6 +182,8 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
             industry=industry,
             job_title=job_title,
             charter_version=metadata.charter_version,
+            how_i_can_help=how_i_can_help,
+            in_directory=in_directory,
         ),
         {},
     )
@@ -230,6 +245,8 @@ def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outco
             job_title=answers.job_title,
             capacity=answers.capacity,
             charter_version=answers.charter_version,
+            how_i_can_help=answers.how_i_can_help,
+            in_directory=answers.in_directory,
             now=now,
         )
         set_graduation_year(session, person.member_id, answers.graduation_year)

@@ -9,6 +9,7 @@ from bot.context import BotContext
 from handlers import (
     commands,
     direct_messages,
+    directory,
     followups,
     home,
     members,
@@ -38,3 +39,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     followups.register(app, bot)
     privacy.register(app, bot)
     settings.register(app, bot)
+    directory.register(app, bot)

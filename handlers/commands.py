@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot import ids
 from bot.admin_roles import admin_command
 from bot.context import BotContext
+from bot.directory import open_directory
 from bot.members import Person
 from bot.menu import help_for, menu_for
 from bot.outcome import Outcome, reply
@@ -44,9 +45,11 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "request": lambda bot, person, rest: start_request(bot, person),
     "privacy": lambda bot, person, rest: reply(privacy_overview_for(bot, person)),
     "confidentialite": lambda bot, person, rest: reply(privacy_overview_for(bot, person)),
+    "mentors": lambda bot, person, rest: open_directory(bot, person),
+    "annuaire": lambda bot, person, rest: open_directory(bot, person),
 }
 # Shortcuts a member without a role cannot use yet: they are asked who they are first.
-NEEDS_ROLE = {"", "request", "volunteer", "status"}
+NEEDS_ROLE = {"", "request", "volunteer", "status", "mentors", "annuaire"}
 
 
 def answer_mentor_command(bot: BotContext, person: Person, body: dict) -> Outcome:

@@ -231,6 +231,10 @@ class MentorProfile(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     charter_version: Mapped[int]
     volunteered_at: Mapped[datetime] = mapped_column(default=_now)
+    # The mentor's own words for the students' directory, and whether they are listed in it at all
+    # (a mentor out of the directory is still offered requests by the ranking).
+    how_i_can_help: Mapped[str | None] = mapped_column(String(280))
+    in_directory: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
     member: Mapped[Member] = relationship(back_populates="mentor_profile")

@@ -73,6 +73,9 @@ def make_mentor(
     job_title: str | None = None,
     industry: str | None = None,
     inactive_since: datetime | None = None,
+    how_i_can_help: str | None = None,
+    in_directory: bool = True,
+    graduation_year: int | None = None,
 ) -> Member:
     """An alumnus with a mentor profile, as if they had volunteered."""
     member = make_member(
@@ -84,6 +87,7 @@ def make_mentor(
         display_name=display_name,
         inactive_since=inactive_since,
     )
+    member.graduation_year = graduation_year
     session.add(
         MentorProfile(
             member_id=member.id,
@@ -96,6 +100,8 @@ def make_mentor(
             updated_at=volunteered_at,
             job_title=job_title,
             industry=industry,
+            how_i_can_help=how_i_can_help,
+            in_directory=in_directory,
             topics=[MentorTopic(topic=topic) for topic in topics],
             languages=[MentorLanguage(language=language) for language in languages],
         )

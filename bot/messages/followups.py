@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.i18n import catalogue, t
+from bot.i18n import catalogue, t, tn
 from bot.messages import recruiting
 from bot.messages.kit import (
     AnyBlock,
@@ -51,6 +51,7 @@ class FollowupContent:
     meetings: int = 0
     months: int = 0
     mentors: int = 0
+    new_mentors: int = 0  # the student reminder: mentors who joined in their topics in the last `days`
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
@@ -220,12 +221,19 @@ def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
 
 def _student_reminder(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "followups.student_reminder.text", mentors=c.mentors)
+    news = (
+        [section(tn(locale, "followups.student_reminder.new_mentors", c.new_mentors, days=c.days))]
+        if c.new_mentors
+        else []
+    )
     return message(
         text,
         [
             section(text),
+            *news,
             buttons(
-                button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary"),
+                button(t(locale, "menu.meet_mentors"), ids.OPEN_DIRECTORY, style="primary"),
+                button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL),
                 button(t(locale, "followups.answers.stop_reminders"), ids.FOLLOWUP_STOP_REMINDERS, c.value),
             ),
         ],

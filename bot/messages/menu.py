@@ -41,6 +41,7 @@ def menu(locale: str, user_id: str, role: Role, *, is_mentor: bool, paused: bool
     if role is Role.STUDENT:
         choices = [
             button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary"),
+            button(t(locale, "menu.meet_mentors"), ids.OPEN_DIRECTORY),
             button(t(locale, "menu.my_mentorship"), ids.SHOW_STATUS),
         ]
     elif not is_mentor:

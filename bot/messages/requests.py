@@ -57,9 +57,15 @@ def _option(label: str, value: str) -> Option:
 
 
 def request_modal(
-    locale: str, topics: Sequence[Topic], charter_text: str, charter_version: int, default_language: str
+    locale: str,
+    topics: Sequence[Topic],
+    charter_text: str,
+    charter_version: int,
+    default_language: str,
+    preferred_mentor: tuple[int, str | None] | None = None,
 ) -> dict:
-    """The modal a student fills in to ask for a mentor.
+    """The modal a student fills in to ask for a mentor; `preferred_mentor` (member id, name) is the
+    mentor already chosen, when the student came from the directory.
 
     `private_metadata` carries the student's language and the charter version shown, so that the
     submission can be checked at once (in the ack) and the accepted version recorded exactly.
@@ -106,6 +112,11 @@ def request_modal(
                 action_id=ids.PREFERRED_MENTOR_SELECT,
                 placeholder=PlainTextObject(text=t(locale, "request.mentor_placeholder")),
                 min_query_length=0,
+                initial_option=_option(
+                    preferred_mentor[1] or t(locale, "request.unnamed_mentor"), str(preferred_mentor[0])
+                )
+                if preferred_mentor is not None
+                else None,
             ),
         ),
         section(

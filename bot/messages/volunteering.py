@@ -37,11 +37,15 @@ class VolunteerAnswers:
     industry: str | None = None
     job_title: str | None = None
     charter_version: int | None = None  # the charter version accepted; None when not accepted
+    how_i_can_help: str | None = None  # the line of their card in the students' directory
+    in_directory: bool = True
 
 
 CHARTER_ACCEPTED = "accepted"
 CAPACITY_CHOICES = range(1, 6)
 TEXT_FIELD_MAX_LENGTH = 150
+HOW_I_CAN_HELP_MAX_LENGTH = 280
+IN_DIRECTORY = "listed"
 # Slack's limits: an option's text, and a section's text.
 _OPTION_TEXT_MAX = 75
 _SECTION_TEXT_MAX = 3000
@@ -76,6 +80,7 @@ def volunteer_modal(
     language_options = {code: _option(code, language_name(locale, code)) for code in SUPPORTED_LOCALES}
     capacity_options = {number: _option(str(number), str(number)) for number in CAPACITY_CHOICES}
     charter_option = _option(CHARTER_ACCEPTED, t(locale, "volunteer.charter_accept"))
+    directory_option = _option(IN_DIRECTORY, t(locale, "volunteer.directory_option"))
 
     initial_topics = [topic_options[key] for key in answers.topics if key in topic_options]
     initial_languages = [language_options[code] for code in answers.languages if code in language_options]
@@ -143,6 +148,30 @@ def volunteer_modal(
                 initial_value=answers.job_title or None,
             ),
         ),
+        InputBlock(
+            block_id=ids.VOLUNTEER_HOW_I_CAN_HELP,
+            label=t(locale, "volunteer.help_label"),
+            hint=t(locale, "volunteer.help_hint", max=HOW_I_CAN_HELP_MAX_LENGTH),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.VOLUNTEER_HOW_I_CAN_HELP,
+                placeholder=_clip_placeholder(t(locale, "volunteer.help_placeholder")),
+                multiline=True,
+                max_length=HOW_I_CAN_HELP_MAX_LENGTH,
+                initial_value=answers.how_i_can_help or None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.VOLUNTEER_IN_DIRECTORY,
+            label=t(locale, "volunteer.directory_label"),
+            hint=t(locale, "volunteer.directory_hint"),
+            optional=True,
+            element=CheckboxesElement(
+                action_id=ids.VOLUNTEER_IN_DIRECTORY,
+                options=[directory_option],
+                initial_options=[directory_option] if answers.in_directory else None,
+            ),
+        ),
         DividerBlock(),
         section(t(locale, "volunteer.charter_title", version=charter_version)),
         *_charter_sections(charter_text),
@@ -164,6 +193,10 @@ def volunteer_modal(
         private_metadata=private_metadata,
         blocks=blocks,
     )
+
+
+def _clip_placeholder(text: str) -> str:
+    return text if len(text) <= 150 else text[:149] + "…"
 
 
 def _charter_sections(charter_text: str) -> list[AnyBlock]:

@@ -49,6 +49,20 @@ def _available(team_id: str) -> list[ColumnElement[bool]]:
     return [*_profile_available(team_id), Member.inactive_since.is_(None)]
 
 
+def mentor_score(shared_topics: ColumnElement[int], language: str) -> ColumnElement[int]:
+    """A candidate's score, from their number of shared topics, the language, and their load: the one
+    ranking the matching and the students' directory both use."""
+    speaks_language = exists().where(
+        MentorLanguage.member_id == MentorProfile.member_id, MentorLanguage.language == language
+    )
+    return (
+        shared_topics * TOPIC_WEIGHT
+        + case((speaks_language, literal(LANGUAGE_WEIGHT)), else_=literal(0))
+        + (MentorProfile.capacity - MentorProfile.active_mentee_count) * SPARE_PLACE_WEIGHT
+        - MentorProfile.active_mentee_count * CURRENT_MENTEE_WEIGHT
+    )
+
+
 def rank_mentors(
     session: Session,
     *,
@@ -73,20 +87,12 @@ def rank_mentors(
         .group_by(MentorTopic.member_id)
         .subquery("shared")
     )
-    speaks_language = exists().where(
-        MentorLanguage.member_id == MentorProfile.member_id, MentorLanguage.language == language
-    )
     # Both read once per call, not once per candidate: the request's few offers (unique key), and the
     # few members Slack told us are gone (partial index `ix_members_team_inactive`), so no candidate
     # touches the members table.
     already_offered = select(Offer.mentor_id).where(Offer.request_id == request_id)
     gone = select(Member.id).where(Member.inactive_since.is_not(None))
-    score = (
-        shared.c.shared_topics * TOPIC_WEIGHT
-        + case((speaks_language, literal(LANGUAGE_WEIGHT)), else_=literal(0))
-        + (MentorProfile.capacity - MentorProfile.active_mentee_count) * SPARE_PLACE_WEIGHT
-        - MentorProfile.active_mentee_count * CURRENT_MENTEE_WEIGHT
-    )
+    score = mentor_score(shared.c.shared_topics, language)
     return list(
         session.scalars(
             select(MentorProfile.member_id)

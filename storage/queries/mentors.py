@@ -54,6 +54,8 @@ def upsert_mentor_profile(
     capacity: int,
     charter_version: int,
     now: datetime,
+    how_i_can_help: str | None = None,
+    in_directory: bool = True,
 ) -> MentorLoad:
     """Create or replace what a mentor offers; returns their current load and availability.
 
@@ -67,6 +69,8 @@ def upsert_mentor_profile(
         "job_title": job_title,
         "capacity": capacity,
         "charter_version": charter_version,
+        "how_i_can_help": how_i_can_help,
+        "in_directory": in_directory,
         "updated_at": now,
     }
     upsert = dialect_insert(session)(MentorProfile).values(

@@ -162,7 +162,12 @@ def test_a_member_without_a_role_chooses_it_on_the_home_and_gets_their_home(sand
         assert session.scalar(select(Member.role).where(Member.slack_user_id == "UNEW")) == Role.STUDENT
     home = sandbox.slack.home_of("UNEW")
     assert home is not None
-    assert action_ids(home["blocks"])[:3] == [ids.OPEN_REQUEST_MODAL, ids.SHOW_STATUS, ids.SHOW_HELP]
+    assert action_ids(home["blocks"])[:4] == [
+        ids.OPEN_REQUEST_MODAL,
+        ids.OPEN_DIRECTORY,
+        ids.SHOW_STATUS,
+        ids.SHOW_HELP,
+    ]
     assert "You have no open request" in texts_of(home["blocks"])
 
 

@@ -49,7 +49,13 @@ def test_every_followup_renders_valid_block_kit_in_both_languages(
     for action_id, value in buttons_of(message.blocks):
         # Buttons that open another flow (a request, the volunteer modal, the match's first contact)
         # carry that flow's value, not the follow-up's id.
-        if action_id not in (ids.OPEN_REQUEST_MODAL, ids.OPEN_VOLUNTEER_MODAL, ids.FIRST_CONTACT_DONE):
+        opens_a_flow = (
+            ids.OPEN_REQUEST_MODAL,
+            ids.OPEN_DIRECTORY,
+            ids.OPEN_VOLUNTEER_MODAL,
+            ids.FIRST_CONTACT_DONE,
+        )
+        if action_id not in opens_a_flow:
             assert value == "42", f"{action_id} must carry the follow-up id"
 
 
@@ -115,3 +121,30 @@ def test_modals_and_the_home_section_render_in_both_languages(locale: str) -> No
     assert block_kit_problem(blocks=home_blocks) is None
     assert buttons_of(home_blocks) == [(ids.FOLLOWUP_SNOOZE, "42")]
     assert "<!date^1793923200^{date_long}|2026-11-06>" in home_blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "count", "expected"),
+    [
+        ("en", 1, "New: 1 mentor joined in your topics in the last 28 days."),
+        ("en", 3, "New: 3 mentors joined in your topics in the last 28 days."),
+        ("fr", 1, "Nouveau : 1 mentor a rejoint le programme sur vos thèmes ces 28 derniers jours."),
+        ("fr", 3, "Nouveau : 3 mentors ont rejoint le programme sur vos thèmes ces 28 derniers jours."),
+    ],
+)
+def test_the_student_reminder_says_how_many_mentors_joined(locale: str, count: int, expected: str) -> None:
+    content = FollowupContent(followup_id=42, kind=FollowupKind.STUDENT_REMINDER, days=28, new_mentors=count)
+
+    message = messages.followup_message(locale, content)
+
+    assert block_kit_problem(blocks=message.blocks) is None
+    assert expected in [block["text"]["text"] for block in message.blocks if block["type"] == "section"]
+    assert buttons_of(message.blocks)[0] == (ids.OPEN_DIRECTORY, None)
+
+
+def test_the_student_reminder_without_news_has_no_news_line() -> None:
+    content = FollowupContent(followup_id=42, kind=FollowupKind.STUDENT_REMINDER, days=28, new_mentors=0)
+
+    message = messages.followup_message("en", content)
+
+    assert not any("New:" in block.get("text", {}).get("text", "") for block in message.blocks)

@@ -27,7 +27,7 @@ def test_a_member_without_a_role_sees_the_who_are_you_question(locale: str) -> N
 def test_a_student_sees_the_menu_then_their_status(locale: str) -> None:
     view = home_view(locale, PersonStatus(user_id="USTUDENT", role=Role.STUDENT))
 
-    assert action_ids(view) == [ids.OPEN_REQUEST_MODAL, ids.SHOW_STATUS, ids.SHOW_HELP]
+    assert action_ids(view) == [ids.OPEN_REQUEST_MODAL, ids.OPEN_DIRECTORY, ids.SHOW_STATUS, ids.SHOW_HELP]
     assert len(view["blocks"]) <= MAX_VIEW_BLOCKS
 
 

@@ -116,3 +116,15 @@ def test_mentor_options_show_name_and_job_and_fit_slacks_limits() -> None:
     ]
     assert [option["value"] for option in options] == ["1", "2", "3", "4"]
     assert len(options[3]["text"]["text"]) <= 75
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_request_modal_from_the_directory_has_the_mentor_already_chosen(locale: str) -> None:
+    view = builders.request_modal(
+        locale, TOPICS, "Be kind", 1, default_language=locale, preferred_mentor=(7, "N" * 120)
+    )
+
+    assert block_kit_problem(view=view) is None
+    mentor = next(b for b in view["blocks"] if b.get("block_id") == "request_mentor")
+    assert mentor["element"]["initial_option"]["value"] == "7"
+    assert len(mentor["element"]["initial_option"]["text"]["text"]) == 75
