@@ -186,10 +186,10 @@ def mentorships_limit_reached(locale: str, mentors: Sequence[tuple[int, str | No
     else:
         text = t(locale, "fit.busy_many", count=len(mentors), mentors=", ".join(names))
         choices = [
-            section(
-                t(locale, "fit.end_first_with", mentor=name),
-                accessory=button(t(locale, "fit.end_first"), ids.END_MENTORSHIP, str(mentorship_id)),
-            )
+            {
+                **section(t(locale, "fit.end_first_with", mentor=name)),
+                "accessory": button(t(locale, "fit.end_first"), ids.END_MENTORSHIP, str(mentorship_id)),
+            }
             for (mentorship_id, _), name in zip(mentors, names, strict=True)
         ]
     return message(text, [section(text), *choices, section(t(locale, "fit.ask_an_admin"))])

@@ -116,3 +116,22 @@ def test_mentor_options_show_name_and_job_and_fit_slacks_limits() -> None:
     ]
     assert [option["value"] for option in options] == ["1", "2", "3", "4"]
     assert len(options[3]["text"]["text"]) <= 75
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_student_at_the_limit_is_offered_to_end_a_mentorship_or_ask_an_admin(
+    locale: str, count: int
+) -> None:
+    mentors = [(10 + n, f"UMEN{n}" if n else None) for n in range(count)]  # the worst case: 3, one gone
+    message = builders.mentorships_limit_reached(locale, mentors)
+
+    assert block_kit_problem(blocks=message.blocks) is None
+    ends = [
+        element["value"]
+        for block in message.blocks
+        for element in ([block["accessory"]] if "accessory" in block else block.get("elements", []))
+        if element.get("action_id") == ids.END_MENTORSHIP
+    ]
+    assert ends == [str(10 + n) for n in range(count)]
+    assert ("admin" in shown_text(message).lower()) and message.text
