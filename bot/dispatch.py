@@ -44,6 +44,7 @@ from bot.context import BotContext
 from bot.deliver import deliver
 from bot.followups import (
     DEFAULT_TIMEZONE,
+    close_silent_mentorships,
     next_window_start,
     render_followup,
 )
@@ -514,7 +515,8 @@ def _recipient_gone(
 
 
 def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -> int:
-    """Expire unmatched requests and unanswered offers, plan student reminders; how many rows planned.
+    """Expire unmatched requests and unanswered offers, plan student reminders, close silent pairs' ended
+    terms and long-dormant mentorships; how many rows planned.
     A paused workspace is left as it is: its offers' DMs could not be updated nor new ones sent."""
     with bot.sessions.begin() as session:
         teams = teams_with_students(session)
@@ -523,4 +525,5 @@ def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -
         planned += expire_unmatched_requests(bot, team_id, now)
         deliver(bot, expire_stale_offers(bot, team_id, now), team_id=team_id)
         planned += plan_never_asked_reminders(bot, team_id, now)
+        deliver(bot, close_silent_mentorships(bot, team_id, now), team_id=team_id)
     return planned

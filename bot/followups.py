@@ -12,6 +12,7 @@ Every button carries its follow-up's id. An answer is taken once, by the follow-
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 from dataclasses import dataclass
@@ -24,12 +25,12 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.context import BotContext
 from bot.i18n import t
-from bot.members import Person, member_locale
+from bot.members import Person, member_locale, person_of
 from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import followups as messages
 from bot.messages.followups import FollowupContent
 from bot.messages.kit import AnyBlock, Message
-from bot.outcome import Outcome, Update, reply
+from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
 from storage.models import (
     LIVE_MENTORSHIP_STATUSES,
@@ -47,14 +48,19 @@ from storage.models import (
 from storage.queries import followups as queries
 from storage.queries.directory import mentors_joined_between, topics_asked_by
 from storage.queries.followups import PlannedFollowup
-from storage.queries.matching import claim_first_contact
+from storage.queries.matching import claim_first_contact, exclude_match, release_mentor_place
 from storage.queries.members import admin_member_ids, get_or_create_member
 from storage.queries.mentors import mentors_covering
 from storage.queries.mentorships import (
+    claim_closing_without_answer,
+    dormant_since,
     extend_term,
+    prompts_due_between,
+    record_fit_answer,
     record_meeting,
     record_survey_answer,
     set_mentorship_status,
+    terms_ended_before,
 )
 from storage.queries.requests import never_asked
 from storage.queries.settings import still_invitable
@@ -68,6 +74,14 @@ SNOOZE = timedelta(days=7)
 REMIND_AGAIN_AFTER = timedelta(days=7)
 DORMANT_AFTER_UNANSWERED = 3
 COMMENT_MAX_LENGTH = messages.COMMENT_MAX_LENGTH
+# Why a mentorship ended, as the admins read it (`mentorships.end_reason`).
+NOT_A_GOOD_FIT_REASON = "not a good fit"
+TERM_ENDED_WITHOUT_ANSWER_REASON = "term ended without an answer"
+DORMANT_WITHOUT_ANSWER_REASON = "dormant without an answer"
+SILENT_TERM_GRACE = timedelta(days=14)
+FIT_CHECK_AFTER_SURVEY = timedelta(minutes=1)
+DORMANT_CLOSE_AFTER_PROMPTS = 3
+SILENT_CLOSINGS_PER_PASS = 200
 
 # Follow-ups that only make sense while the pair is matched (dormant pairs still get some of them).
 _NEEDS_ACTIVE = {
@@ -77,7 +91,7 @@ _NEEDS_ACTIVE = {
     FollowupKind.FIRST_MEETING_SURVEY,
     FollowupKind.MEETING_PROMPT,
 }
-_NEEDS_LIVE = {FollowupKind.END_OF_TERM}
+_NEEDS_LIVE = {FollowupKind.END_OF_TERM, FollowupKind.FIT_CHECK}
 _NEEDS_NO_FIRST_CONTACT = {
     FollowupKind.FIRST_CONTACT_CHECK,
     FollowupKind.FIRST_CONTACT_REMINDER,
@@ -274,6 +288,8 @@ def render_followup(
             bot, session, mentorship, followup.period, now
         ):
             return _skip("three prompts in a row went unanswered: the pair is now dormant")
+        if kind is FollowupKind.FIRST_MEETING_SURVEY:
+            _plan_fit_check(session, followup, now)
         if kind is FollowupKind.FIRST_CONTACT_ESCALATION:
             plan_admin_notices(
                 bot,
@@ -297,6 +313,25 @@ def render_followup(
             return _skip("the request is gone")
     locale = member_locale(bot, followup.recipient)
     return Rendered(message=messages.followup_message(locale, content_of(session, followup, meetings_held)))
+
+
+def _plan_fit_check(session: Session, survey: Followup, now: datetime) -> None:
+    """ "Is this a good fit?" goes to the survey's recipient right after it, as its own message: each
+    message takes one answer, once, and shows what was chosen, so the rating and the fit stay apart."""
+    queries.plan_followups(
+        session,
+        [
+            PlannedFollowup(
+                team_id=survey.team_id,
+                kind=FollowupKind.FIT_CHECK,
+                recipient_id=survey.recipient_id,
+                period=survey.period,
+                due_at=now + FIT_CHECK_AFTER_SURVEY,
+                mentorship_id=survey.mentorship_id,
+            )
+        ],
+        now,
+    )
 
 
 def content_of(session: Session, followup: Followup, meetings_held: int | None = None) -> FollowupContent:
@@ -447,6 +482,9 @@ class Answer(enum.StrEnum):
     RENEW = "renew"
     CLOSE = "close"
     STOP_REMINDERS = "stop_reminders"
+    FIT_GOOD = "fit_good"
+    FIT_UNDECIDED = "fit_undecided"
+    FIT_NOT_GOOD = "fit_not_good"
 
 
 ANSWER_OF_ACTION: dict[str, Answer] = {
@@ -468,6 +506,9 @@ ANSWER_OF_ACTION: dict[str, Answer] = {
     ids.FOLLOWUP_RENEW: Answer.RENEW,
     ids.FOLLOWUP_CLOSE: Answer.CLOSE,
     ids.FOLLOWUP_STOP_REMINDERS: Answer.STOP_REMINDERS,
+    ids.FOLLOWUP_FIT_GOOD: Answer.FIT_GOOD,
+    ids.FOLLOWUP_FIT_UNDECIDED: Answer.FIT_UNDECIDED,
+    ids.FOLLOWUP_FIT_NOT_GOOD: Answer.FIT_NOT_GOOD,
 }
 # Which answers each kind accepts: a button of one kind replayed on another changes nothing.
 _ANSWERS_OF_KIND: dict[FollowupKind, set[Answer]] = {
@@ -486,7 +527,10 @@ _ANSWERS_OF_KIND: dict[FollowupKind, set[Answer]] = {
     FollowupKind.DORMANT_CHECK: {Answer.CONTINUE, Answer.END},
     FollowupKind.END_OF_TERM: {Answer.RENEW, Answer.CLOSE},
     FollowupKind.STUDENT_REMINDER: {Answer.STOP_REMINDERS},
+    FollowupKind.FIT_CHECK: {Answer.FIT_GOOD, Answer.FIT_UNDECIDED, Answer.FIT_NOT_GOOD},
 }
+# How a fit answer is stored (`fit_answers.fit`), for the admins.
+_FIT_OF_ANSWER = {Answer.FIT_GOOD: "good", Answer.FIT_UNDECIDED: "undecided", Answer.FIT_NOT_GOOD: "not_good"}
 _HOW_MET = {
     Answer.MET: None,
     Answer.MET_VIDEO: "video",
@@ -518,6 +562,8 @@ def answer_followup(bot: BotContext, person: Person, action_id: str, followup_id
     outcome = Outcome(reply=taken.updated, replace_original=True)
     if answer in (Answer.RELEASE, Answer.CLOSE) and taken.mentorship_id is not None:
         outcome += _end_for(bot, person, taken.mentorship_id, answer, now)
+    if answer is Answer.FIT_NOT_GOOD and taken.mentorship_id is not None:
+        outcome += end_for_poor_fit(bot, person, taken.mentorship_id, now)
     if answer.value.startswith("rate_"):
         outcome += Outcome(modal=messages.comment_modal(person.locale, followup_id))
     return outcome
@@ -616,6 +662,15 @@ def _apply_answer(
         member = session.get(Member, person.member_id)
         assert member is not None
         member.wants_student_reminders = False
+    elif answer in _FIT_OF_ANSWER and mentorship is not None:
+        record_fit_answer(
+            session,
+            team_id=mentorship.team_id,
+            mentorship_id=mentorship.id,
+            member_id=person.member_id,
+            fit=_FIT_OF_ANSWER[answer],
+            answered_at=now,
+        )
 
 
 def _asks_about_current_term(session: Session, followup_id: int, mentorship: Mentorship | None) -> bool:
@@ -645,23 +700,135 @@ def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -
         mentorship = session.get(Mentorship, mentorship_id)
         if mentorship is None or mentorship.student_id is None or mentorship.mentor_id is None:
             return
-        period = FollowupPeriod.of_mentorship(mentorship.id)
-        planned = [
-            PlannedFollowup(
+        queries.plan_followups(
+            session,
+            _closing_rows(
+                mentorship,
+                now,
+                (
+                    (FollowupKind.CLOSING_SURVEY, mentorship.student_id),
+                    (FollowupKind.CLOSING_SURVEY, mentorship.mentor_id),
+                    (FollowupKind.MENTOR_THANKS, mentorship.mentor_id),
+                ),
+            ),
+            now,
+        )
+
+
+def _closing_rows(
+    mentorship: Mentorship, now: datetime, sent: tuple[tuple[FollowupKind, int], ...]
+) -> list[PlannedFollowup]:
+    """What a closed mentorship sends, once (the mentorship's own period), due now."""
+    period = FollowupPeriod.of_mentorship(mentorship.id)
+    return [
+        PlannedFollowup(
+            team_id=mentorship.team_id,
+            kind=kind,
+            recipient_id=recipient,
+            period=period,
+            due_at=now,
+            mentorship_id=mentorship.id,
+        )
+        for kind, recipient in sent
+    ]
+
+
+# ------------------------------------------------------------------------------------------------------
+# Not a good fit
+
+
+def end_for_poor_fit(bot: BotContext, person: Person, mentorship_id: int, now: datetime) -> Outcome:
+    """One of the pair answered "not a good fit": end the mentorship through the same function as the End
+    button (it frees the mentor's place and offers the team's waiting requests), never match this student
+    with this mentor again, tell the admins, and tell both kindly — neither learns who said it."""
+    ended, outcome = ended_mentorship(bot, person, mentorship_id, NOT_A_GOOD_FIT_REASON)
+    if ended is not EndOutcome.ENDED:
+        return Outcome()
+    with bot.sessions.begin() as session:
+        mentorship = session.get(Mentorship, mentorship_id)
+        assert mentorship is not None
+        student, mentor = mentorship.student, mentorship.mentor
+        if student is not None and mentor is not None:
+            exclude_match(
+                session,
                 team_id=mentorship.team_id,
-                kind=kind,
-                recipient_id=recipient,
-                period=period,
-                due_at=now,
+                student_id=student.id,
+                mentor_id=mentor.id,
                 mentorship_id=mentorship.id,
+                now=now,
             )
-            for kind, recipient in (
-                (FollowupKind.CLOSING_SURVEY, mentorship.student_id),
-                (FollowupKind.CLOSING_SURVEY, mentorship.mentor_id),
-                (FollowupKind.MENTOR_THANKS, mentorship.mentor_id),
+        plan_admin_notices(
+            bot,
+            session,
+            FollowupKind.ADMIN_NOT_A_GOOD_FIT,
+            team_id=mentorship.team_id,
+            period=FollowupPeriod.of_mentorship(mentorship.id),
+            now=now,
+            mentorship_id=mentorship.id,
+        )
+        pair = [(person_of(bot, member), member is student) for member in (student, mentor) if member]
+    about = tuple(someone.member_id for someone, _ in pair)
+    notices = []
+    for someone, is_student in pair:
+        partner = next((other.user_id for other, _ in pair if other.member_id != someone.member_id), None)
+        notices.append(
+            Notice(
+                someone.user_id,
+                messages.not_a_good_fit_ended(someone.locale, partner, recipient_is_student=is_student),
+                NoticeKind.MENTORSHIP_ENDED,
+                someone.member_id,
+                about,
             )
+        )
+    logger.info("mentorship %s ended: not a good fit", mentorship_id)
+    return dataclasses.replace(outcome, notices=tuple(notices))
+
+
+# ------------------------------------------------------------------------------------------------------
+# Silent pairs close themselves (a sweep of the dispatcher)
+
+
+def close_silent_mentorships(bot: BotContext, team_id: str, now: datetime) -> Outcome:
+    """No mentor's place stays taken by a pair that is gone: a term that ended `SILENT_TERM_GRACE` ago
+    with neither of the pair renewing or closing, and a dormant pair whose next
+    `DORMANT_CLOSE_AFTER_PROMPTS` prompts fell due without a word, close themselves.
+
+    Each close is a conditional UPDATE (so two processes sweeping at once close a pair once); it frees the
+    mentor's place, tells both (quiet hours respected: follow-ups due now), thanks the mentor, and keeps
+    the mentorship, its meetings and its surveys for the programme's numbers.
+    """
+    closed: list[int] = []
+    pairs: list[Person] = []
+    with bot.sessions.begin() as session:
+        cutoff = now - SILENT_TERM_GRACE
+        candidates: list[tuple[int, str, dict]] = [
+            (mentorship_id, TERM_ENDED_WITHOUT_ANSWER_REASON, {"term_ended_before": cutoff})
+            for mentorship_id in terms_ended_before(session, team_id, cutoff, SILENT_CLOSINGS_PER_PASS)
         ]
-        queries.plan_followups(session, planned, now)
+        for mentorship_id, since in dormant_since(session, team_id, SILENT_CLOSINGS_PER_PASS):
+            if prompts_due_between(session, mentorship_id, since, now) >= DORMANT_CLOSE_AFTER_PROMPTS:
+                candidates.append((mentorship_id, DORMANT_WITHOUT_ANSWER_REASON, {"dormant": True}))
+        for mentorship_id, reason, condition in candidates:
+            if mentorship_id in closed or not claim_closing_without_answer(
+                session, mentorship_id, now, reason, **condition
+            ):
+                continue
+            closed.append(mentorship_id)
+            mentorship = session.get(Mentorship, mentorship_id)
+            assert mentorship is not None
+            logger.info("mentorship %s closed by itself: %s", mentorship_id, reason)
+            if mentorship.mentor_id is not None:
+                release_mentor_place(session, mentorship.mentor_id)
+            sent = [(FollowupKind.CLOSED_WITHOUT_ANSWER, someone) for someone in _pair_ids(mentorship)]
+            if mentorship.mentor_id is not None:
+                sent.append((FollowupKind.MENTOR_THANKS, mentorship.mentor_id))
+            queries.plan_followups(session, _closing_rows(mentorship, now, tuple(sent)), now)
+            pairs += [person_of(bot, member) for member in (mentorship.student, mentorship.mentor) if member]
+    return Outcome(homes=tuple(dict.fromkeys(pairs)), reoffer_team=team_id if closed else None)
+
+
+def _pair_ids(mentorship: Mentorship) -> list[int]:
+    return [member_id for member_id in (mentorship.student_id, mentorship.mentor_id) if member_id is not None]
 
 
 def end_modal_for_followup(bot: BotContext, person: Person, followup_id: int) -> Outcome:

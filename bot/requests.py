@@ -24,10 +24,11 @@ from bot.messages.kit import Message
 from bot.messages.offers import OfferOutcome
 from bot.outcome import Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
-from storage.models import FollowupKind, FollowupPeriod, Member, MentoringRequest, Role
+from storage.models import FollowupKind, FollowupPeriod, Member, MentoringRequest, ProgrammeSettings, Role
 from storage.queries.followups import PlannedFollowup, plan_followups
 from storage.queries.matching import search_available_mentors, withdraw_pending_offers
 from storage.queries.members import find_member
+from storage.queries.mentorships import live_mentorships_as_student
 from storage.queries.requests import (
     cancel_open_request,
     create_request,
@@ -119,6 +120,9 @@ def start_request(
         if open_request is not None:
             return reply(_open_request_message(session, person.locale, open_request))
         settings = programme_settings(session, person.team_id)
+        busy = _limit_reached_message(session, person, settings)
+        if busy is not None:
+            return reply(busy)
         charter = charter_in_force(session, person.team_id)
         view = request_messages.request_modal(
             person.locale,
@@ -129,6 +133,21 @@ def start_request(
             preferred_mentor=preferred_mentor,
         )
     return Outcome(modal=view)
+
+
+def _limit_reached_message(session: Session, person: Person, settings: ProgrammeSettings) -> Message | None:
+    """Why a student who has as many mentorships as the school allows at once cannot ask again; None
+    when they may."""
+    current = live_mentorships_as_student(session, person.member_id)
+    if len(current) < max(settings.max_mentorships_per_student, 1):
+        return None
+    return request_messages.mentorships_limit_reached(
+        person.locale,
+        [
+            (mentorship.id, mentorship.mentor.slack_user_id if mentorship.mentor else None)
+            for mentorship in current
+        ],
+    )
 
 
 def _open_request_message(session: Session, locale: str, request: MentoringRequest) -> Message:
@@ -164,7 +183,11 @@ def submit_request(bot: BotContext, person: Person, view: dict) -> Outcome:
     with bot.sessions.begin() as session:
         # Never trust option values: topics must be the school's, the mentor a member of this school,
         # the charter a version that exists.
-        known_topics = {topic.key for topic in topics_of(programme_settings(session, team_id))}
+        settings = programme_settings(session, team_id)
+        busy = _limit_reached_message(session, person, settings)
+        if busy is not None:
+            return reply(busy)
+        known_topics = {topic.key for topic in topics_of(settings)}
         topics = [topic for topic in form.topics if topic in known_topics]
         if not topics:
             return Outcome()

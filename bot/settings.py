@@ -65,6 +65,7 @@ CADENCES = (
     Cadence("quiet_hours_start", 0, 23),
     Cadence("quiet_hours_end", 0, 23),
     Cadence("offers_per_request", 1, 10),
+    Cadence("max_mentorships_per_student", 1, 3),
 )
 CADENCE_LIMITS = {cadence.name: (cadence.minimum, cadence.maximum) for cadence in CADENCES}
 

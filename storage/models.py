@@ -112,6 +112,9 @@ class FollowupKind(enum.StrEnum):
     REQUEST_UNMATCHED = "request_unmatched"  # to the student whose request found no mentor
     ADMIN_REQUEST_UNMATCHED = "admin_request_unmatched"
     RECRUITING_INVITE = "recruiting_invite"  # once a term, to alumni not yet mentors
+    FIT_CHECK = "fit_check"  # right after the first-meeting survey, to both: is this a good fit?
+    ADMIN_NOT_A_GOOD_FIT = "admin_not_a_good_fit"
+    CLOSED_WITHOUT_ANSWER = "closed_without_answer"  # to both, when a silent pair's mentorship closes itself
 
 
 @dataclass(frozen=True)
@@ -405,6 +408,34 @@ class SurveyAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=_now)
 
 
+class FitAnswer(Base):
+    """One person's answer to "is this a good fit?" about their mentorship, for the admins."""
+
+    __tablename__ = "fit_answers"
+    __table_args__ = (UniqueConstraint("mentorship_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    fit: Mapped[str] = mapped_column(String(16))  # good, undecided, not_good
+    answered_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class ExcludedMatch(Base):
+    """A mentor a student's requests must never be offered to again (the pair said it was not a good fit)."""
+
+    __tablename__ = "excluded_matches"
+    __table_args__ = (UniqueConstraint("student_id", "mentor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    student_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+
 class Followup(Base):
     """A scheduled message: what, for whom, due when, and how its delivery went.
 
@@ -464,6 +495,7 @@ class ProgrammeSettings(Base):
     student_reminder_interval_days: Mapped[int] = mapped_column(Integer, default=28)  # 0 turns them off
     quiet_hours_start: Mapped[int] = mapped_column(Integer, default=9)
     quiet_hours_end: Mapped[int] = mapped_column(Integer, default=18)
+    max_mentorships_per_student: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 

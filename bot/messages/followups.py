@@ -250,6 +250,52 @@ def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
     return message(text, [section(text)])
 
 
+def _fit_check(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "fit.question", partner=_who(c.partner_user_id))
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(t(locale, "followups.answers.fit_good"), ids.FOLLOWUP_FIT_GOOD, c.value, "primary"),
+                button(t(locale, "followups.answers.fit_undecided"), ids.FOLLOWUP_FIT_UNDECIDED, c.value),
+                button(t(locale, "followups.answers.fit_not_good"), ids.FOLLOWUP_FIT_NOT_GOOD, c.value),
+            ),
+            note(t(locale, "fit.privacy_note", partner=_who(c.partner_user_id))),
+        ],
+    )
+
+
+def _admin_not_a_good_fit(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "fit.admin_notice", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id))
+    return message(text, [section(text)])
+
+
+def _closed_without_answer(locale: str, c: FollowupContent) -> Message:
+    text = t(locale, "fit.closed_without_answer", partner=_who(c.partner_user_id))
+    blocks: list[AnyBlock] = [section(text)]
+    if not c.recipient_is_mentor:
+        blocks += [
+            section(t(locale, "fit.closed_new_mentor")),
+            buttons(button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary")),
+        ]
+    return message(text, blocks)
+
+
+def not_a_good_fit_ended(locale: str, partner_user_id: str | None, *, recipient_is_student: bool) -> Message:
+    """To each of a pair that one of them found not a good fit: the same kind words for both, so neither
+    learns who said it; the student is offered a new request, which never goes back to this mentor."""
+    partner = _who(partner_user_id)
+    text = t(locale, "fit.ended", partner=partner)
+    blocks: list[AnyBlock] = [section(text), section(t(locale, "fit.ended_kind"))]
+    if recipient_is_student:
+        blocks += [
+            section(t(locale, "fit.new_mentor", mentor=partner)),
+            buttons(button(t(locale, "menu.find_mentor"), ids.OPEN_REQUEST_MODAL, style="primary")),
+        ]
+    return message(text, blocks)
+
+
 BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIRST_CONTACT_CHECK: _first_contact_check,
     FollowupKind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
@@ -266,6 +312,9 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.REQUEST_UNMATCHED: _request_unmatched,
     FollowupKind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
     FollowupKind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
+    FollowupKind.FIT_CHECK: _fit_check,
+    FollowupKind.ADMIN_NOT_A_GOOD_FIT: _admin_not_a_good_fit,
+    FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,
 }
 
 

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import SUPPORTED_LOCALES, t
-from bot.messages.kit import Message, button, buttons, escape, message, modal, note, section
+from bot.messages.kit import Message, button, buttons, escape, mention, message, modal, note, section
 from bot.messages.topics import Topic
 
 # Block and action ids of the request modal, shared by the builder and the code reading a submission.
@@ -180,6 +180,30 @@ def request_errors(
 def only_students(locale: str) -> Message:
     text = t(locale, "request.only_students")
     return message(text, [section(text)])
+
+
+def mentorships_limit_reached(locale: str, mentors: Sequence[tuple[int, str | None]]) -> Message:
+    """Instead of a new request, for a student who has as many mentorships as the school allows at once:
+    each current one with "End my current mentorship first" (the End modal of that mentorship), and the
+    admins as the other way. `mentors`: (mentorship id, mentor's Slack user id or None) pairs."""
+    names = [mention(user_id) if user_id else t(locale, "status.someone_left") for _, user_id in mentors]
+    if len(mentors) == 1:
+        text = t(locale, "fit.busy", mentors=names[0])
+        choices = [
+            buttons(
+                button(t(locale, "fit.end_first"), ids.END_MENTORSHIP, str(mentors[0][0]), style="danger")
+            )
+        ]
+    else:
+        text = t(locale, "fit.busy_many", count=len(mentors), mentors=", ".join(names))
+        choices = [
+            {
+                **section(t(locale, "fit.end_first_with", mentor=name)),
+                "accessory": button(t(locale, "fit.end_first"), ids.END_MENTORSHIP, str(mentorship_id)),
+            }
+            for (mentorship_id, _), name in zip(mentors, names, strict=True)
+        ]
+    return message(text, [section(text), *choices, section(t(locale, "fit.ask_an_admin"))])
 
 
 def open_request_exists(

@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from storage.db import dialect_insert
 from storage.models import (
+    ExcludedMatch,
     Member,
     MentoringRequest,
     MentorLanguage,
@@ -63,6 +65,29 @@ def mentor_score(shared_topics: ColumnElement[int], language: str) -> ColumnElem
     )
 
 
+def _excluded_for(student_id: int) -> Select[tuple[int]]:
+    """The mentors a student said (or was told) were not a good fit: never offered to them again."""
+    return select(ExcludedMatch.mentor_id).where(ExcludedMatch.student_id == student_id)
+
+
+def exclude_match(
+    session: Session, *, team_id: str, student_id: int, mentor_id: int, mentorship_id: int, now: datetime
+) -> None:
+    """Never match this student with this mentor again; recording it twice changes nothing."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(ExcludedMatch)
+        .values(
+            team_id=team_id,
+            student_id=student_id,
+            mentor_id=mentor_id,
+            mentorship_id=mentorship_id,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["student_id", "mentor_id"])
+    )
+
+
 def rank_mentors(
     session: Session,
     *,
@@ -76,7 +101,8 @@ def rank_mentors(
     """The member ids of the best `limit` mentors for a request, best first.
 
     Candidates are available mentors sharing at least one topic with the request, never the student,
-    never a mentor this request was already offered to (whatever they answered). Ties go to the mentor
+    never a mentor this request was already offered to (whatever they answered), never a mentor the
+    student's earlier pair with was not a good fit. Ties go to the mentor
     who volunteered first, then to the lowest id, so the order is the same on every run.
     """
     if limit <= 0 or not topics:
@@ -102,6 +128,7 @@ def rank_mentors(
                 MentorProfile.member_id != student_id,
                 MentorProfile.member_id.not_in(gone),
                 MentorProfile.member_id.not_in(already_offered),
+                MentorProfile.member_id.not_in(_excluded_for(student_id)),
             )
             .order_by(score.desc(), MentorProfile.volunteered_at, MentorProfile.member_id)
             .limit(limit)
@@ -110,14 +137,19 @@ def rank_mentors(
 
 
 def is_available_mentor(session: Session, *, team_id: str, member_id: int, student_id: int) -> bool:
-    """Whether this member can be offered a request now (a mentor the student named, say)."""
+    """Whether this member can be offered a request now (a mentor the student named, say): never a
+    mentor excluded for this student."""
     if member_id == student_id:
         return False
     return (
         session.scalar(
             select(MentorProfile.member_id)
             .join(Member, Member.id == MentorProfile.member_id)
-            .where(MentorProfile.member_id == member_id, *_available(team_id))
+            .where(
+                MentorProfile.member_id == member_id,
+                *_available(team_id),
+                MentorProfile.member_id.not_in(_excluded_for(student_id)),
+            )
         )
         is not None
     )
@@ -135,9 +167,20 @@ class MentorChoice(NamedTuple):
 def search_available_mentors(
     session: Session, *, team_id: str, student_user_id: str, typed: str, limit: int = 100
 ) -> list[MentorChoice]:
-    """Available mentors whose name, job title or industry contains `typed`, by name, for a search box."""
+    """Available mentors whose name, job title or industry contains `typed`, by name, for a search box;
+    never one excluded for this student."""
     typed = typed.strip()
-    conditions = [*_available(team_id), Member.slack_user_id != student_user_id]
+    student = aliased(Member)
+    excluded = (
+        select(ExcludedMatch.mentor_id)
+        .join(student, student.id == ExcludedMatch.student_id)
+        .where(student.team_id == team_id, student.slack_user_id == student_user_id)
+    )
+    conditions = [
+        *_available(team_id),
+        Member.slack_user_id != student_user_id,
+        Member.id.not_in(excluded),
+    ]
     if typed:
         pattern = "%" + typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
 from storage.models import (
     LIVE_MENTORSHIP_STATUSES,
+    FitAnswer,
+    Followup,
+    FollowupKind,
     Meeting,
     Member,
     Mentorship,
@@ -145,6 +148,115 @@ def extend_term(session: Session, mentorship_id: int, *, from_end: datetime, to_
             MentorshipRow.status.in_((MentorshipStatus.ACTIVE, MentorshipStatus.DORMANT)),
         )
         .values(term_ends_at=to_end, status=MentorshipStatus.ACTIVE, unanswered_prompts=0)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def live_mentorships_as_student(session: Session, student_id: int) -> list[Mentorship]:
+    """The student's active and dormant mentorships, oldest first (what a new request is weighed against)."""
+    return list(
+        session.scalars(
+            select(Mentorship)
+            .where(Mentorship.student_id == student_id, Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES))
+            .order_by(Mentorship.started_at, Mentorship.id)
+        )
+    )
+
+
+def record_fit_answer(
+    session: Session, *, team_id: str, mentorship_id: int, member_id: int, fit: str, answered_at: datetime
+) -> None:
+    """One "is this a good fit?" answer per person and mentorship; a doubled click adds nothing."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(FitAnswer)
+        .values(
+            team_id=team_id,
+            mentorship_id=mentorship_id,
+            member_id=member_id,
+            fit=fit,
+            answered_at=answered_at,
+        )
+        .on_conflict_do_nothing(index_elements=["mentorship_id", "member_id"])
+    )
+
+
+def fit_answers_of(session: Session, mentorship_id: int) -> dict[int | None, str]:
+    """The pair's fit answers by member id, for the admins."""
+    rows = session.execute(
+        select(FitAnswer.member_id, FitAnswer.fit).where(FitAnswer.mentorship_id == mentorship_id)
+    )
+    return {member_id: fit for member_id, fit in rows}
+
+
+def terms_ended_before(session: Session, team_id: str, cutoff: datetime, limit: int) -> list[int]:
+    """Live mentorships whose term ended before `cutoff`: neither renewed nor closed since, oldest first."""
+    return list(
+        session.scalars(
+            select(Mentorship.id)
+            .where(
+                Mentorship.team_id == team_id,
+                Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
+                Mentorship.term_ends_at <= cutoff,
+            )
+            .order_by(Mentorship.term_ends_at, Mentorship.id)
+            .limit(limit)
+        )
+    )
+
+
+def dormant_since(session: Session, team_id: str, limit: int) -> list[tuple[int, datetime]]:
+    """Dormant mentorships and when their latest "continue?" question was due (when they turned dormant)."""
+    rows = session.execute(
+        select(Mentorship.id, func.max(Followup.due_at))
+        .join(Followup, Followup.mentorship_id == Mentorship.id)
+        .where(
+            Mentorship.team_id == team_id,
+            Mentorship.status == MentorshipStatus.DORMANT,
+            Followup.kind == FollowupKind.DORMANT_CHECK,
+        )
+        .group_by(Mentorship.id)
+        .order_by(Mentorship.id)
+        .limit(limit)
+    )
+    return [(mentorship_id, since) for mentorship_id, since in rows]
+
+
+def prompts_due_between(session: Session, mentorship_id: int, after: datetime, until: datetime) -> int:
+    """How many of the pair's monthly prompts fell due in (`after`, `until`]; a prompt asked of both, or
+    asked again a week later, counts once."""
+    periods = session.scalars(
+        select(Followup.period).where(
+            Followup.mentorship_id == mentorship_id,
+            Followup.kind == FollowupKind.MEETING_PROMPT,
+            Followup.due_at > after,
+            Followup.due_at <= until,
+        )
+    )
+    return len({period.asked for period in periods})
+
+
+def claim_closing_without_answer(
+    session: Session,
+    mentorship_id: int,
+    now: datetime,
+    reason: str,
+    *,
+    term_ended_before: datetime | None = None,
+    dormant: bool = False,
+) -> bool:
+    """Close a silent pair's mentorship once, by nobody: one conditional UPDATE that only wins while the
+    pair is still as the sweep saw it (live with its term ended before the cutoff, or still dormant), so
+    two processes sweeping at once close it once, and an answer that arrived meanwhile keeps it."""
+    statuses = (MentorshipStatus.DORMANT,) if dormant else LIVE_MENTORSHIP_STATUSES
+    conditions = [Mentorship.id == mentorship_id, Mentorship.status.in_(statuses)]
+    if term_ended_before is not None:
+        conditions.append(Mentorship.term_ends_at <= term_ended_before)
+    result = session.execute(
+        update(Mentorship)
+        .where(*conditions)
+        .values(status=MentorshipStatus.ENDED, ended_at=now, ended_by_id=None, end_reason=reason)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

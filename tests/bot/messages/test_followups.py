@@ -148,3 +148,29 @@ def test_the_student_reminder_without_news_has_no_news_line() -> None:
     message = messages.followup_message("en", content)
 
     assert not any("New:" in block.get("text", {}).get("text", "") for block in message.blocks)
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_the_fit_question_offers_three_answers_and_says_the_other_never_learns_who(locale: str) -> None:
+    message = messages.followup_message(locale, FollowupContent(kind=FollowupKind.FIT_CHECK, **CONTENT))
+
+    assert block_kit_problem(blocks=message.blocks) is None
+    assert buttons_of(message.blocks) == [
+        (ids.FOLLOWUP_FIT_GOOD, "42"),
+        (ids.FOLLOWUP_FIT_UNDECIDED, "42"),
+        (ids.FOLLOWUP_FIT_NOT_GOOD, "42"),
+    ]
+    for answer in (Answer.FIT_GOOD, Answer.FIT_UNDECIDED, Answer.FIT_NOT_GOOD):
+        shown = messages.answered(locale, message, answer)
+        assert buttons_of(shown.blocks) == [] and block_kit_problem(blocks=shown.blocks) is None
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("to_student", [False, True])
+def test_not_a_good_fit_tells_each_side_the_same_kind_words(locale: str, to_student: bool) -> None:
+    message = messages.not_a_good_fit_ended(locale, "UPARTNER", recipient_is_student=to_student)
+
+    assert block_kit_problem(blocks=message.blocks) is None and "<@UPARTNER>" in message.text
+    assert buttons_of(message.blocks) == ([(ids.OPEN_REQUEST_MODAL, None)] if to_student else [])
+    gone = messages.not_a_good_fit_ended(locale, None, recipient_is_student=to_student)
+    assert block_kit_problem(blocks=gone.blocks) is None

@@ -128,3 +128,22 @@ def test_request_modal_from_the_directory_has_the_mentor_already_chosen(locale: 
     mentor = next(b for b in view["blocks"] if b.get("block_id") == "request_mentor")
     assert mentor["element"]["initial_option"]["value"] == "7"
     assert len(mentor["element"]["initial_option"]["text"]["text"]) == 75
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_student_at_the_limit_is_offered_to_end_a_mentorship_or_ask_an_admin(
+    locale: str, count: int
+) -> None:
+    mentors = [(10 + n, f"UMEN{n}" if n else None) for n in range(count)]  # the worst case: 3, one gone
+    message = builders.mentorships_limit_reached(locale, mentors)
+
+    assert block_kit_problem(blocks=message.blocks) is None
+    ends = [
+        element["value"]
+        for block in message.blocks
+        for element in ([block["accessory"]] if "accessory" in block else block.get("elements", []))
+        if element.get("action_id") == ids.END_MENTORSHIP
+    ]
+    assert ends == [str(10 + n) for n in range(count)]
+    assert ("admin" in shown_text(message).lower()) and message.text

@@ -102,7 +102,11 @@ def test_the_three_modals_render_prefilled(locale: str) -> None:
     assert [element["action_id"] for element in inputs] == [
         ids.CADENCE_INPUT_PREFIX + cadence.name for cadence in CADENCES
     ]
-    assert inputs[-1]["max_value"] == "10" and inputs[-1]["initial_value"] == "3"
+    by_name = {element["action_id"].removeprefix(ids.CADENCE_INPUT_PREFIX): element for element in inputs}
+    assert by_name["offers_per_request"]["max_value"] == "10"
+    assert by_name["offers_per_request"]["initial_value"] == "3"
+    assert by_name["max_mentorships_per_student"]["min_value"] == "1"
+    assert by_name["max_mentorships_per_student"]["max_value"] == "3"
 
 
 EXPECTED_HOME = {
