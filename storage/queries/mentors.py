@@ -54,6 +54,7 @@ def upsert_mentor_profile(
     capacity: int,
     charter_version: int,
     now: datetime,
+    meeting_link: str | None = None,
 ) -> MentorLoad:
     """Create or replace what a mentor offers; returns their current load and availability.
 
@@ -65,6 +66,7 @@ def upsert_mentor_profile(
     values = {
         "industry": industry,
         "job_title": job_title,
+        "meeting_link": meeting_link,
         "capacity": capacity,
         "charter_version": charter_version,
         "updated_at": now,
