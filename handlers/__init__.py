@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from bot.context import BotContext
 from handlers import (
+    booking,
     commands,
     direct_messages,
     followups,
@@ -38,3 +39,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     followups.register(app, bot)
     privacy.register(app, bot)
     settings.register(app, bot)
+    booking.register(app, bot)

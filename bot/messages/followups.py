@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, t
-from bot.messages import recruiting
+from bot.messages import booking, recruiting
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -54,6 +54,9 @@ class FollowupContent:
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
+    meeting_at: datetime | None = None  # a booked meeting's (`bot.booking`)
+    meeting_mode: str | None = None
+    meeting_link: str | None = None
 
     @property
     def partner_user_id(self) -> str | None:
@@ -155,6 +158,8 @@ def _meeting_prompt(locale: str, c: FollowupContent) -> Message:
                 ),
                 button(t(locale, "followups.answers.end"), ids.FOLLOWUP_END, c.value, "danger"),
             ),
+            # Booking the next one, as the match DM books the first: its value is the mentorship.
+            buttons(button(t(locale, "booking.book_next"), ids.BOOKING_PROPOSE, str(c.mentorship_id or 0))),
         ],
     )
 
@@ -242,6 +247,47 @@ def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
     return message(text, [section(text)])
 
 
+def _meeting_when(locale: str, c: FollowupContent) -> str:
+    return booking.slot_text(locale, c.meeting_at, None) if c.meeting_at else t(locale, "booking.no_time")
+
+
+def _meeting_reminder(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.meeting_reminder.text",
+        partner=_who(c.partner_user_id),
+        when=_meeting_when(locale, c),
+    )
+    how = booking.how_text(
+        locale, booking.Meeting(c.meeting_mode or "video", c.meeting_link), c.partner_user_id or ""
+    )
+    return message(text, [section(text), section(how)])
+
+
+def _meeting_happened(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.meeting_happened.text",
+        partner=_who(c.partner_user_id),
+        when=_meeting_when(locale, c),
+    )
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(
+                    t(locale, "followups.answers.meeting_happened"),
+                    ids.FOLLOWUP_MEETING_HAPPENED,
+                    c.value,
+                    "primary",
+                ),
+                button(t(locale, "followups.answers.meeting_missed"), ids.FOLLOWUP_MEETING_MISSED, c.value),
+            ),
+        ],
+    )
+
+
 BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIRST_CONTACT_CHECK: _first_contact_check,
     FollowupKind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
@@ -258,6 +304,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.REQUEST_UNMATCHED: _request_unmatched,
     FollowupKind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
     FollowupKind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
+    FollowupKind.MEETING_REMINDER: _meeting_reminder,
+    FollowupKind.MEETING_HAPPENED: _meeting_happened,
 }
 
 
