@@ -18,6 +18,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.members import Person
 from bot.menu import menu_for
 from bot.messages import volunteering as messages
+from bot.messages.booking import valid_link
 from bot.messages.volunteering import VolunteerAnswers
 from bot.outcome import Notice, NoticeKind, Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
@@ -111,6 +112,7 @@ def _answers_of(
         industry=profile.industry,
         job_title=profile.job_title,
         charter_version=charter_version,
+        meeting_link=profile.meeting_link,
     )
 
 
@@ -151,6 +153,10 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
         if text is not None and len(text) > messages.TEXT_FIELD_MAX_LENGTH:
             problems[block_id] = ("volunteer.errors.too_long", {"max": messages.TEXT_FIELD_MAX_LENGTH})
 
+    meeting_link = _text(values, ids.VOLUNTEER_MEETING_LINK)
+    if meeting_link is not None and valid_link(meeting_link) is None:
+        problems[ids.VOLUNTEER_MEETING_LINK] = ("booking.errors.link", {})
+
     if (
         messages.CHARTER_ACCEPTED not in _selected(values, ids.VOLUNTEER_CHARTER)
         or metadata.charter_version < 1
@@ -169,6 +175,7 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
             industry=industry,
             job_title=job_title,
             charter_version=metadata.charter_version,
+            meeting_link=meeting_link,
         ),
         {},
     )
@@ -228,6 +235,7 @@ def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outco
             languages=answers.languages,
             industry=answers.industry,
             job_title=answers.job_title,
+            meeting_link=answers.meeting_link,
             capacity=answers.capacity,
             charter_version=answers.charter_version,
             now=now,

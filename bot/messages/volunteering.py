@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UrlInputElement,
 )
 
 from bot import ids
@@ -37,6 +38,7 @@ class VolunteerAnswers:
     industry: str | None = None
     job_title: str | None = None
     charter_version: int | None = None  # the charter version accepted; None when not accepted
+    meeting_link: str | None = None  # their own video link, offered when a meeting is booked by video
 
 
 CHARTER_ACCEPTED = "accepted"
@@ -141,6 +143,15 @@ def volunteer_modal(
                 placeholder=t(locale, "volunteer.job_title_placeholder"),
                 max_length=TEXT_FIELD_MAX_LENGTH,
                 initial_value=answers.job_title or None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.VOLUNTEER_MEETING_LINK,
+            label=t(locale, "booking.link_label"),
+            hint=t(locale, "booking.link_hint"),
+            optional=True,
+            element=UrlInputElement(
+                action_id=ids.VOLUNTEER_MEETING_LINK, initial_value=answers.meeting_link or None
             ),
         ),
         DividerBlock(),
