@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot import ids
 from bot.context import BotContext
 from bot.followups import booking_period, zone_of
 from bot.i18n import t
@@ -26,6 +27,7 @@ from bot.invitations import meeting_invitation
 from bot.members import Person, member_locale
 from bot.messages import booking as messages
 from bot.messages.booking import LINK_OF_MENTOR, MODES, SLOT_INPUTS, Meeting
+from bot.messages.kit import Message
 from bot.outcome import FileToUpload, Notice, NoticeKind, Outcome, Update, Upload, reply
 from bot.programme import programme_settings
 from storage.models import (
@@ -71,8 +73,8 @@ def read_booking_form(view: dict) -> BookingForm:
             moment = datetime.fromtimestamp(epoch, UTC)
             if moment not in slots:
                 slots.append(moment)
-    mode = (field(messages.ids.BOOKING_MODE).get("selected_option") or {}).get("value")
-    link = (field(messages.ids.BOOKING_LINK).get("selected_option") or {}).get("value")
+    mode = (field(ids.BOOKING_MODE).get("selected_option") or {}).get("value")
+    link = (field(ids.BOOKING_LINK).get("selected_option") or {}).get("value")
     return BookingForm(slots=tuple(slots), mode=mode if mode in MODES else "video", link_choice=link)
 
 
@@ -317,7 +319,9 @@ def pick_slot(bot: BotContext, person: Person, booking_id: int, index: int) -> O
     )
 
 
-def _booked_message(bot: BotContext, booked: _Booked, reader: Member, partner: Member, *, attached: bool):  # type: ignore[no-untyped-def]
+def _booked_message(
+    bot: BotContext, booked: _Booked, reader: Member, partner: Member, *, attached: bool
+) -> Message:
     return messages.booked(
         member_locale(bot, reader),
         booking_id=booked.booking_id,

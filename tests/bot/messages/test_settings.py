@@ -100,9 +100,11 @@ def test_the_three_modals_render_prefilled(locale: str) -> None:
     assert topics["blocks"][1]["element"]["initial_value"] == "careers | Orientation | Careers"
     inputs = [block["element"] for block in cadences["blocks"] if block["type"] == "input"]
     assert [element["action_id"] for element in inputs] == [
-        ids.CADENCE_INPUT_PREFIX + cadence.name for cadence in CADENCES
+        *(ids.CADENCE_INPUT_PREFIX + cadence.name for cadence in CADENCES),
+        ids.SETTINGS_MEETING_LINK,  # the school's default video link, last
     ]
-    assert inputs[-1]["max_value"] == "10" and inputs[-1]["initial_value"] == "3"
+    assert inputs[-2]["max_value"] == "10" and inputs[-2]["initial_value"] == "3"
+    assert "initial_value" not in inputs[-1]  # no link set: a Slack huddle
 
 
 EXPECTED_HOME = {
