@@ -26,8 +26,9 @@ from bot.home import home_view_for
 from bot.matching import offer_request, offer_waiting_requests
 from bot.members import Person
 from bot.messages.kit import Message
-from bot.outcome import Notice, Outcome, Update, Upload
+from bot.outcome import FileToUpload, Notice, Outcome, Update, Upload
 from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
+from storage.queries.bookings import record_booking_message
 from storage.queries.delivery import record_posted_message
 from storage.queries.matching import record_offer_message, withdraw_offer
 from storage.queries.members import mark_member_inactive
@@ -101,6 +102,8 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
     with bot.sessions.begin() as session:
         if notice.offer_id is not None:
             record_offer_message(session, notice.offer_id, posted.channel_id, posted.ts)
+        if notice.booking_id is not None:
+            record_booking_message(session, notice.booking_id, posted.channel_id, posted.ts)
         record_posted_message(
             session,
             team_id=team_id,
@@ -111,6 +114,14 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
             message_ts=posted.ts,
             now=bot.clock.now(),
         )
+    if notice.file is not None:
+        files = [_file_upload(notice.file)]
+        _attempt(
+            bot,
+            team_id,
+            f"upload the file of a {notice.kind} notice",
+            lambda: slack.upload_files(bot.client, notice.user_id, files, None),
+        )
     return True
 
 
@@ -119,11 +130,7 @@ def _update(bot: BotContext, update: Update) -> None:
 
 
 def _upload(bot: BotContext, team_id: str, person: Person, upload: Upload) -> Message:
-    files = [
-        {"filename": one.filename, "content": one.content, "title": one.title}
-        | ({"alt_txt": one.alt_text} if one.alt_text else {})
-        for one in upload.files
-    ]
+    files = [_file_upload(one) for one in upload.files]
     sent = _attempt(
         bot,
         team_id,
@@ -131,6 +138,12 @@ def _upload(bot: BotContext, team_id: str, person: Person, upload: Upload) -> Me
         lambda: slack.upload_files(bot.client, person.user_id, files, upload.comment),
     )
     return upload.sent if sent else upload.failed
+
+
+def _file_upload(one: FileToUpload) -> dict:
+    return {"filename": one.filename, "content": one.content, "title": one.title} | (
+        {"alt_txt": one.alt_text} if one.alt_text else {}
+    )
 
 
 def _answer(

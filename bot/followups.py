@@ -34,10 +34,12 @@ from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
 from storage.models import (
     LIVE_MENTORSHIP_STATUSES,
+    BookingState,
     Followup,
     FollowupKind,
     FollowupPeriod,
     FollowupState,
+    MeetingBooking,
     Member,
     MentoringRequest,
     Mentorship,
@@ -91,7 +93,14 @@ _NEEDS_ACTIVE = {
     FollowupKind.FIRST_MEETING_SURVEY,
     FollowupKind.MEETING_PROMPT,
 }
-_NEEDS_LIVE = {FollowupKind.END_OF_TERM, FollowupKind.FIT_CHECK}
+_NEEDS_LIVE = {
+    FollowupKind.END_OF_TERM,
+    FollowupKind.FIT_CHECK,
+    FollowupKind.MEETING_REMINDER,
+    FollowupKind.MEETING_HAPPENED,
+}
+# Follow-ups of a booked meeting (`bot.booking`): their period names the booking and its revision.
+_OF_BOOKING = {FollowupKind.MEETING_REMINDER, FollowupKind.MEETING_HAPPENED}
 _NEEDS_NO_FIRST_CONTACT = {
     FollowupKind.FIRST_CONTACT_CHECK,
     FollowupKind.FIRST_CONTACT_REMINDER,
@@ -214,6 +223,22 @@ def plan_admin_notices(
     )
 
 
+def booking_period(mentorship_id: int, booking_id: int, revision: int) -> FollowupPeriod:
+    """The period of a booked meeting's follow-ups: `m12:b5.2` (booking 5, booked for the second time)."""
+    return FollowupPeriod.of_mentorship(mentorship_id, f"b{booking_id}.{revision}")
+
+
+def _booking_of(session: Session, followup: Followup) -> MeetingBooking | None:
+    """The booking a meeting follow-up is about, while it is still booked as it was when planned."""
+    booking_id, _, revision = followup.period.step.removeprefix("b").partition(".")
+    if not booking_id.isdigit() or not revision.isdigit():
+        return None
+    booking = session.get(MeetingBooking, int(booking_id))
+    if booking is None or booking.state != BookingState.BOOKED or booking.revision != int(revision):
+        return None
+    return booking
+
+
 # ------------------------------------------------------------------------------------------------------
 # Quiet hours
 
@@ -284,6 +309,12 @@ def render_followup(
         )
         if kind is FollowupKind.END_OF_TERM and renewed:
             return _skip("the term was renewed")
+        if kind in _OF_BOOKING:
+            booking = _booking_of(session, followup)
+            if booking is None:
+                return _skip("the meeting was moved or cancelled")
+            if kind is FollowupKind.MEETING_REMINDER and booking.chosen_at and now >= booking.chosen_at:
+                return _skip("the meeting has begun")
         if kind is FollowupKind.MEETING_PROMPT and _looks_back_and_turns_dormant(
             bot, session, mentorship, followup.period, now
         ):
@@ -341,6 +372,10 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
     mentorship = followup.mentorship
     if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
         shown_until = mentorship.ended_at or followup.due_at
+        booking = _booking_of(session, followup) if kind in _OF_BOOKING else None
+        if booking is None and kind in _OF_BOOKING:  # shown again after a move: the booking as it is
+            booking_id = followup.period.step.removeprefix("b").partition(".")[0]
+            booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdigit() else None
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
@@ -355,6 +390,9 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             term_ends_at=mentorship.term_ends_at,
             is_reminder=followup.period.reminder > 0,
             mentorship_id=mentorship.id,
+            meeting_at=booking.chosen_at if booking else None,
+            meeting_mode=booking.mode if booking else None,
+            meeting_link=booking.link if booking else None,
         )
     if kind is FollowupKind.STUDENT_REMINDER:
         settings = programme_settings(session, followup.team_id)
@@ -485,6 +523,8 @@ class Answer(enum.StrEnum):
     FIT_GOOD = "fit_good"
     FIT_UNDECIDED = "fit_undecided"
     FIT_NOT_GOOD = "fit_not_good"
+    MEETING_HAPPENED = "meeting_happened"
+    MEETING_MISSED = "meeting_missed"
 
 
 ANSWER_OF_ACTION: dict[str, Answer] = {
@@ -509,6 +549,8 @@ ANSWER_OF_ACTION: dict[str, Answer] = {
     ids.FOLLOWUP_FIT_GOOD: Answer.FIT_GOOD,
     ids.FOLLOWUP_FIT_UNDECIDED: Answer.FIT_UNDECIDED,
     ids.FOLLOWUP_FIT_NOT_GOOD: Answer.FIT_NOT_GOOD,
+    ids.FOLLOWUP_MEETING_HAPPENED: Answer.MEETING_HAPPENED,
+    ids.FOLLOWUP_MEETING_MISSED: Answer.MEETING_MISSED,
 }
 # Which answers each kind accepts: a button of one kind replayed on another changes nothing.
 _ANSWERS_OF_KIND: dict[FollowupKind, set[Answer]] = {
@@ -528,6 +570,7 @@ _ANSWERS_OF_KIND: dict[FollowupKind, set[Answer]] = {
     FollowupKind.END_OF_TERM: {Answer.RENEW, Answer.CLOSE},
     FollowupKind.STUDENT_REMINDER: {Answer.STOP_REMINDERS},
     FollowupKind.FIT_CHECK: {Answer.FIT_GOOD, Answer.FIT_UNDECIDED, Answer.FIT_NOT_GOOD},
+    FollowupKind.MEETING_HAPPENED: {Answer.MEETING_HAPPENED, Answer.MEETING_MISSED},
 }
 # How a fit answer is stored (`fit_answers.fit`), for the admins.
 _FIT_OF_ANSWER = {Answer.FIT_GOOD: "good", Answer.FIT_UNDECIDED: "undecided", Answer.FIT_NOT_GOOD: "not_good"}
@@ -612,6 +655,8 @@ def _apply_answer(
             not_met_yet=answer is Answer.NOT_MET_YET,
             answered_at=now,
         )
+    elif answer is Answer.MEETING_HAPPENED and mentorship is not None:
+        _log_booked_meeting(session, person, mentorship, taken.followup_id, now)
     elif answer in _HOW_MET and mentorship is not None:
         followup = session.get(Followup, taken.followup_id)
         assert followup is not None
@@ -671,6 +716,33 @@ def _apply_answer(
             fit=_FIT_OF_ANSWER[answer],
             answered_at=now,
         )
+
+
+def _log_booked_meeting(
+    session: Session, person: Person, mentorship: Mentorship, followup_id: int, now: datetime
+) -> None:
+    """ "Yes, it happened": the first contact (if not yet) and the meeting, once for the pair (the other's
+    "yes" adds nothing), by the booking's mode and at its time."""
+    followup = session.get(Followup, followup_id)
+    assert followup is not None
+    booking_id = followup.period.step.removeprefix("b").partition(".")[0]
+    booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdigit() else None
+    met_at = booking.chosen_at if booking is not None and booking.chosen_at else now
+    if mentorship.student_id is not None:
+        claim_first_contact(session, mentorship.id, mentorship.student_id, met_at)
+    record_meeting(
+        session,
+        team_id=mentorship.team_id,
+        mentorship_id=mentorship.id,
+        period=str(followup.period.asked),
+        met_at=met_at,
+        how=booking.mode if booking is not None else None,
+        reported_by_id=person.member_id,
+    )
+    mentorship.unanswered_prompts = 0
+    set_mentorship_status(
+        session, mentorship.id, from_status=MentorshipStatus.DORMANT, to_status=MentorshipStatus.ACTIVE
+    )
 
 
 def _asks_about_current_term(session: Session, followup_id: int, mentorship: Mentorship | None) -> bool:

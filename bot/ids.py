@@ -114,3 +114,23 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 # The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
+# Booking a meeting (bot/booking.py): the buttons carry the mentorship's id (propose) or the booking's
+BOOKING_OPEN_DM = "booking_open_dm"  # a link button into the DM with the mentor: acked, nothing to do
+BOOKING_PROPOSE = "booking_propose"
+BOOKING_VIEW = "booking_modal"
+BOOKING_PICK_1 = "booking_pick_1"
+BOOKING_PICK_2 = "booking_pick_2"
+BOOKING_PICK_3 = "booking_pick_3"
+BOOKING_NONE_FIT = "booking_none_fit"
+BOOKING_RESCHEDULE = "booking_reschedule"
+BOOKING_CANCEL = "booking_cancel"
+FOLLOWUP_MEETING_HAPPENED = "followup_meeting_happened"
+FOLLOWUP_MEETING_MISSED = "followup_meeting_missed"
+# Booking: the inputs of the booking modal, the mentor's link and the school's (read from the view state)
+BOOKING_SLOT_1 = "booking_slot_1"
+BOOKING_SLOT_2 = "booking_slot_2"
+BOOKING_SLOT_3 = "booking_slot_3"
+BOOKING_MODE = "booking_mode"
+BOOKING_LINK = "booking_link"
+VOLUNTEER_MEETING_LINK = "volunteer_meeting_link"
+SETTINGS_MEETING_LINK = "settings_meeting_link"

@@ -239,6 +239,7 @@ class Match:
     shared_topics: list[Topic]
     shared_language: str | None
     charter_text: str
+    team_id: str = ""
 
 
 def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Outcome:
@@ -324,6 +325,7 @@ def _match_facts(
         ],
         shared_language=request.language if request.language in mentor_languages else None,
         charter_text=charter_text(charter_in_force(session, request.team_id), student_locale),
+        team_id=request.team_id,
     )
 
 
@@ -338,6 +340,7 @@ def _match_notices(match: Match) -> tuple[Notice, ...]:
         shared_language=match.shared_language,
         charter_text=match.charter_text,
         mentorship_id=match.mentorship_id,
+        team_id=match.team_id,
     )
     request = accepted.request
     mentor_dm = match_messages.match_for_mentor(
@@ -437,6 +440,7 @@ def record_first_contact(bot: BotContext, person: Person, mentorship_id: int) ->
             charter_text=charter,
             mentorship_id=mentorship_id,
             first_contact_recorded=True,
+            team_id=mentorship.team_id,
         ),
         replace_original=True,
     )

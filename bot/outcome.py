@@ -27,6 +27,9 @@ class NoticeKind(enum.StrEnum):
     PARTNER_DEACTIVATED = "partner_deactivated"
     CONFIRMATION = "confirmation"  # an answer to the person, sent to their DM
     DATA_DELETED = "data_deleted"
+    MEETING_PROPOSAL = "meeting_proposal"
+    MEETING_BOOKED = "meeting_booked"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class Notice:
     `about`: the members whose words or names it shows; the delivery records where it was posted, so
     that erasing one of them can rewrite it. `offer_id`: an offer's DM, whose place is kept on the offer
     (to update it when the request is answered) and which is withdrawn when it cannot be delivered.
+    `booking_id`: a meeting proposal's DM, whose place is kept on the booking (to rewrite it when a time
+    is picked). `file`: uploaded to the same DM once the message is posted (a meeting's invitation):
+    the acting person's own files go through `Outcome.upload`, other people's ride on their notice.
     """
 
     user_id: str
@@ -44,6 +50,8 @@ class Notice:
     recipient_id: int | None = None  # the member it goes to: marked inactive if Slack says they are gone
     about: tuple[int, ...] = ()
     offer_id: int | None = None
+    booking_id: int | None = None
+    file: FileToUpload | None = None
 
 
 @dataclass(frozen=True)

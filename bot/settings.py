@@ -27,6 +27,7 @@ from bot.context import BotContext
 from bot.i18n import SUPPORTED_LOCALES
 from bot.members import Person
 from bot.messages import settings as messages
+from bot.messages.booking import valid_link
 from bot.messages.kit import AnyBlock, Message
 from bot.outcome import Outcome, reply
 from bot.programme import Topic, charter_in_force, programme_settings, topics_of
@@ -133,7 +134,7 @@ def settings_modal(bot: BotContext, admin: Person, which: str) -> Outcome:
             view = messages.topics_modal(admin.locale, topics_as_lines(topics_of(settings)))
         else:
             values = {cadence.name: getattr(settings, cadence.name) for cadence in CADENCES}
-            view = messages.cadences_modal(admin.locale, values, CADENCE_LIMITS)
+            view = messages.cadences_modal(admin.locale, values, CADENCE_LIMITS, settings.meeting_link)
     return Outcome(modal=view)
 
 
@@ -335,9 +336,20 @@ def read_cadences(view: dict) -> tuple[dict[str, int], dict[str, tuple[str, dict
     return values, problems
 
 
+def read_meeting_link(view: dict) -> tuple[str | None, bool]:
+    """The school's default video link typed in the cadences modal (None: a huddle), and whether it is
+    acceptable: a web address, where `{booking}` may stand for each booking's own room name."""
+    raw = _text(view, ids.SETTINGS_MEETING_LINK).strip()
+    if not raw:
+        return None, True
+    return raw, valid_link(raw.replace("{booking}", "x")) is not None
+
+
 def cadences_form_errors(view: dict) -> dict[str, str]:
     locale = _locale_of(view)
     _, problems = read_cadences(view)
+    if not read_meeting_link(view)[1]:
+        problems[ids.SETTINGS_MEETING_LINK] = ("link", {})
     return {
         input_id: messages.form_error(locale, key, **params) for input_id, (key, params) in problems.items()
     }
@@ -355,6 +367,19 @@ def save_cadences(bot: BotContext, admin: Person, view: dict) -> Message:
     with bot.sessions.begin() as session:
         settings = programme_settings(session, team_id)
         changed = _apply_cadences(session, settings, values, user_id, now)
+        link, acceptable = read_meeting_link(view)
+        if acceptable and link != settings.meeting_link:
+            queries.record_change(
+                session,
+                team_id,
+                changed_by=user_id,
+                setting="meeting_link",
+                old_value=settings.meeting_link,
+                new_value=link,
+                now=now,
+            )
+            settings.meeting_link = link
+            changed.append("meeting_link")
     if not changed:
         return messages.saved(admin.locale, "cadences_unchanged")
     logger.info("admin %s changed cadences: %s", user_id, ", ".join(changed))

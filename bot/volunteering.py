@@ -18,6 +18,7 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.members import Person
 from bot.menu import menu_for
 from bot.messages import volunteering as messages
+from bot.messages.booking import valid_link
 from bot.messages.volunteering import VolunteerAnswers
 from bot.outcome import Notice, NoticeKind, Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
@@ -113,6 +114,7 @@ def _answers_of(
         charter_version=charter_version,
         how_i_can_help=profile.how_i_can_help,
         in_directory=profile.in_directory,
+        meeting_link=profile.meeting_link,
     )
 
 
@@ -163,6 +165,9 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
     in_directory = ids.VOLUNTEER_IN_DIRECTORY not in values or messages.IN_DIRECTORY in _selected(
         values, ids.VOLUNTEER_IN_DIRECTORY
     )
+    meeting_link = _text(values, ids.VOLUNTEER_MEETING_LINK)
+    if meeting_link is not None and valid_link(meeting_link) is None:
+        problems[ids.VOLUNTEER_MEETING_LINK] = ("booking.errors.link", {})
 
     if (
         messages.CHARTER_ACCEPTED not in _selected(values, ids.VOLUNTEER_CHARTER)
@@ -184,6 +189,7 @@ def read_volunteer_form(view: dict, current_year: int) -> tuple[VolunteerAnswers
             charter_version=metadata.charter_version,
             how_i_can_help=how_i_can_help,
             in_directory=in_directory,
+            meeting_link=meeting_link,
         ),
         {},
     )
@@ -243,6 +249,7 @@ def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outco
             languages=answers.languages,
             industry=answers.industry,
             job_title=answers.job_title,
+            meeting_link=answers.meeting_link,
             capacity=answers.capacity,
             charter_version=answers.charter_version,
             how_i_can_help=answers.how_i_can_help,

@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from bot.context import BotContext
 from handlers import (
+    booking,
     commands,
     direct_messages,
     directory,
@@ -40,3 +41,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     privacy.register(app, bot)
     settings.register(app, bot)
     directory.register(app, bot)
+    booking.register(app, bot)

@@ -115,6 +115,8 @@ class FollowupKind(enum.StrEnum):
     FIT_CHECK = "fit_check"  # right after the first-meeting survey, to both: is this a good fit?
     ADMIN_NOT_A_GOOD_FIT = "admin_not_a_good_fit"
     CLOSED_WITHOUT_ANSWER = "closed_without_answer"  # to both, when a silent pair's mentorship closes itself
+    MEETING_REMINDER = "meeting_reminder"  # the morning of a booked meeting, to both
+    MEETING_HAPPENED = "meeting_happened"  # the day after a booked meeting, to both: did it happen?
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,8 @@ class MentorProfile(Base):
     active_mentee_count: Mapped[int] = mapped_column(Integer, default=0)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     charter_version: Mapped[int]
+    # The mentor's own video link (Zoom, Meet…), offered when a meeting is booked by video.
+    meeting_link: Mapped[str | None] = mapped_column(String(500))
     volunteered_at: Mapped[datetime] = mapped_column(default=_now)
     # The mentor's own words for the students' directory, and whether they are listed in it at all
     # (a mentor out of the directory is still offered requests by the ranking).
@@ -388,6 +392,41 @@ class Meeting(Base):
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
 
 
+class BookingState(enum.StrEnum):
+    PROPOSED = "proposed"  # times sent, waiting for the other of the pair to pick one
+    BOOKED = "booked"
+    CANCELLED = "cancelled"  # cancelled, or none of the times suited
+
+
+class MeetingBooking(Base):
+    """A meeting one of a pair proposes (up to three times) and the other books by picking one.
+
+    `slots`: the proposed starts, UTC epoch seconds. `revision` grows at each booking, so the reminders
+    of a meeting that was moved are told apart from the new ones (their period names it). `channel_id`
+    and `message_ts`: the proposal's DM to the one who picks, rewritten when they answer.
+    """
+
+    __tablename__ = "meeting_bookings"
+    __table_args__ = (Index("ix_meeting_bookings_mentorship", "mentorship_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    slots: Mapped[list] = mapped_column(JSON)
+    mode: Mapped[str] = mapped_column(String(16))  # video, in_person, phone (as Meeting.how)
+    link: Mapped[str | None] = mapped_column(String(500))  # None by video: a Slack huddle in their DM
+    chosen_at: Mapped[datetime | None]
+    state: Mapped[BookingState] = mapped_column(String(16), default=BookingState.PROPOSED)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+    updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
+
+    mentorship: Mapped[Mentorship] = relationship()
+
+
 class SurveyAnswer(Base):
     """One person's answer to a survey about their mentorship (first meeting, closing)."""
 
@@ -496,6 +535,9 @@ class ProgrammeSettings(Base):
     quiet_hours_start: Mapped[int] = mapped_column(Integer, default=9)
     quiet_hours_end: Mapped[int] = mapped_column(Integer, default=18)
     max_mentorships_per_student: Mapped[int] = mapped_column(Integer, default=1)
+    # The school's default video link for booked meetings: a URL template (`{booking}` is replaced by a
+    # name of the booking's own), or None for "a Slack huddle in your DM".
+    meeting_link: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 

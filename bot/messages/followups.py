@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, t, tn
-from bot.messages import recruiting
+from bot.messages import booking, recruiting
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -55,6 +55,9 @@ class FollowupContent:
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
+    meeting_at: datetime | None = None  # a booked meeting's (`bot.booking`)
+    meeting_mode: str | None = None
+    meeting_link: str | None = None
 
     @property
     def partner_user_id(self) -> str | None:
@@ -156,6 +159,8 @@ def _meeting_prompt(locale: str, c: FollowupContent) -> Message:
                 ),
                 button(t(locale, "followups.answers.end"), ids.FOLLOWUP_END, c.value, "danger"),
             ),
+            # Booking the next one, as the match DM books the first: its value is the mentorship.
+            buttons(button(t(locale, "booking.book_next"), ids.BOOKING_PROPOSE, str(c.mentorship_id or 0))),
         ],
     )
 
@@ -296,6 +301,47 @@ def not_a_good_fit_ended(locale: str, partner_user_id: str | None, *, recipient_
     return message(text, blocks)
 
 
+def _meeting_when(locale: str, c: FollowupContent) -> str:
+    return booking.slot_text(locale, c.meeting_at, None) if c.meeting_at else t(locale, "booking.no_time")
+
+
+def _meeting_reminder(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.meeting_reminder.text",
+        partner=_who(c.partner_user_id),
+        when=_meeting_when(locale, c),
+    )
+    how = booking.how_text(
+        locale, booking.Meeting(c.meeting_mode or "video", c.meeting_link), c.partner_user_id or ""
+    )
+    return message(text, [section(text), section(how)])
+
+
+def _meeting_happened(locale: str, c: FollowupContent) -> Message:
+    text = t(
+        locale,
+        "followups.meeting_happened.text",
+        partner=_who(c.partner_user_id),
+        when=_meeting_when(locale, c),
+    )
+    return message(
+        text,
+        [
+            section(text),
+            buttons(
+                button(
+                    t(locale, "followups.answers.meeting_happened"),
+                    ids.FOLLOWUP_MEETING_HAPPENED,
+                    c.value,
+                    "primary",
+                ),
+                button(t(locale, "followups.answers.meeting_missed"), ids.FOLLOWUP_MEETING_MISSED, c.value),
+            ),
+        ],
+    )
+
+
 BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIRST_CONTACT_CHECK: _first_contact_check,
     FollowupKind.FIRST_CONTACT_REMINDER: _first_contact_reminder,
@@ -315,6 +361,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIT_CHECK: _fit_check,
     FollowupKind.ADMIN_NOT_A_GOOD_FIT: _admin_not_a_good_fit,
     FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,
+    FollowupKind.MEETING_REMINDER: _meeting_reminder,
+    FollowupKind.MEETING_HAPPENED: _meeting_happened,
 }
 
 

@@ -118,6 +118,14 @@ def button(label: str, action_id: str, value: str | None = None, style: str | No
     return element
 
 
+def link_button(label: str, action_id: str, url: str) -> dict:
+    """A button that opens `url`; Slack still sends the app a click, which its listener only acks."""
+    element = button(label, action_id)
+    _check_length(url, ButtonElement.url_max_length, "a button's url")
+    element["url"] = url
+    return element
+
+
 def buttons(*elements: dict, block_id: str | None = None) -> dict:
     if len(elements) > ActionsBlock.elements_max_length:
         raise SlackObjectFormationError(

@@ -256,8 +256,11 @@ def _long_input(action_id: str, label: str, initial: str, max_length: int) -> In
     )
 
 
-def cadences_modal(locale: str, values: dict[str, int], limits: dict[str, tuple[int, int]]) -> dict:
-    """One whole-number input per cadence, each with its allowed range in its hint."""
+def cadences_modal(
+    locale: str, values: dict[str, int], limits: dict[str, tuple[int, int]], meeting_link: str | None = None
+) -> dict:
+    """One whole-number input per cadence, each with its allowed range in its hint; then the school's
+    default video link for booked meetings (empty: a Slack huddle)."""
     blocks: list[AnyBlock] = [section(t(locale, "settings.cadences_modal.intro"))]
     for name, (minimum, maximum) in limits.items():
         input_id = ids.CADENCE_INPUT_PREFIX + name
@@ -277,6 +280,17 @@ def cadences_modal(locale: str, values: dict[str, int], limits: dict[str, tuple[
                 ),
             )
         )
+    blocks.append(
+        InputBlock(
+            block_id=ids.SETTINGS_MEETING_LINK,
+            label=PlainTextObject(text=t(locale, "booking.settings_link_label")),
+            hint=PlainTextObject(text=t(locale, "booking.settings_link_hint")),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.SETTINGS_MEETING_LINK, max_length=500, initial_value=meeting_link or None
+            ),
+        )
+    )
     return modal(
         callback_id=ids.CADENCES_VIEW,
         title=t(locale, "settings.cadences_modal.title"),

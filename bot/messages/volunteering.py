@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     StaticMultiSelectElement,
     StaticSelectElement,
+    UrlInputElement,
 )
 
 from bot import ids
@@ -39,6 +40,7 @@ class VolunteerAnswers:
     charter_version: int | None = None  # the charter version accepted; None when not accepted
     how_i_can_help: str | None = None  # the line of their card in the students' directory
     in_directory: bool = True
+    meeting_link: str | None = None  # their own video link, offered when a meeting is booked by video
 
 
 CHARTER_ACCEPTED = "accepted"
@@ -170,6 +172,15 @@ def volunteer_modal(
                 action_id=ids.VOLUNTEER_IN_DIRECTORY,
                 options=[directory_option],
                 initial_options=[directory_option] if answers.in_directory else None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.VOLUNTEER_MEETING_LINK,
+            label=t(locale, "booking.link_label"),
+            hint=t(locale, "booking.link_hint"),
+            optional=True,
+            element=UrlInputElement(
+                action_id=ids.VOLUNTEER_MEETING_LINK, initial_value=answers.meeting_link or None
             ),
         ),
         DividerBlock(),

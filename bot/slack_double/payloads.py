@@ -39,6 +39,7 @@ _STATE_KEY_BY_TYPE: dict[str, tuple[str, Any]] = {
     "multi_channels_select": ("selected_channels", []),
     "datepicker": ("selected_date", None),
     "timepicker": ("selected_time", None),
+    "datetimepicker": ("selected_date_time", None),  # UTC epoch seconds
 }
 
 # Where an element starts out pre-filled, Slack reports the initial value if the user does not touch it.
@@ -54,6 +55,7 @@ _INITIAL_FIELD_BY_STATE_KEY = {
     "selected_channels": "initial_channels",
     "selected_date": "initial_date",
     "selected_time": "initial_time",
+    "selected_date_time": "initial_date_time",
 }
 
 CLICKABLE_ELEMENT_TYPES = ("button", "static_select", "users_select", "radio_buttons")
@@ -406,6 +408,8 @@ def _state_value(element: dict, key: str, given: object) -> object:
         return None if given is None else _as_option(element, given)  # type: ignore[arg-type]
     if key == "selected_options":
         return [_as_option(element, choice) for choice in given]  # type: ignore[attr-defined]
+    if key == "selected_date_time" and isinstance(given, datetime.datetime):
+        return int(given.timestamp())
     if key == "selected_date" and isinstance(given, datetime.date):
         return given.isoformat()
     if key in ("selected_users", "selected_conversations", "selected_channels"):

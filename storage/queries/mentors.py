@@ -56,6 +56,7 @@ def upsert_mentor_profile(
     now: datetime,
     how_i_can_help: str | None = None,
     in_directory: bool = True,
+    meeting_link: str | None = None,
 ) -> MentorLoad:
     """Create or replace what a mentor offers; returns their current load and availability.
 
@@ -67,6 +68,7 @@ def upsert_mentor_profile(
     values = {
         "industry": industry,
         "job_title": job_title,
+        "meeting_link": meeting_link,
         "capacity": capacity,
         "charter_version": charter_version,
         "how_i_can_help": how_i_can_help,

@@ -20,6 +20,7 @@ from storage.models import (
     CharterAcceptance,
     Followup,
     Meeting,
+    MeetingBooking,
     Member,
     MentoringRequest,
     MentorProfile,
@@ -319,6 +320,22 @@ def erase_member(session: Session, member_id: int, now: datetime) -> Erasure:
         update(Mentorship)
         .where(Mentorship.ended_by_id == member_id)
         .values(end_reason=None, ended_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    # A booking of their mentorships may hold the mentor's own video link: gone with the rest of them.
+    their_mentorships = select(Mentorship.id).where(
+        or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id)
+    )
+    session.execute(
+        update(MeetingBooking)
+        .where(MeetingBooking.mentorship_id.in_(their_mentorships))
+        .values(link=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(MeetingBooking)
+        .where(MeetingBooking.proposed_by_id == member_id)
+        .values(proposed_by_id=None)
         .execution_options(synchronize_session=False)
     )
     session.execute(

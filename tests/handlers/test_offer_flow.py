@@ -73,7 +73,7 @@ def test_first_accept_makes_the_match_and_tells_everyone(sandbox: Sandbox, clock
     assert "You have a mentor: <@UM2>" in shown_text(to_student)
     assert "The first contact is on you" in shown_text(to_student)
     assert "*You share:* Careers and orientation" in shown_text(to_student)
-    assert action_ids(to_student) == [ids.FIRST_CONTACT_DONE]
+    assert action_ids(to_student) == [ids.BOOKING_OPEN_DM, ids.BOOKING_PROPOSE, ids.FIRST_CONTACT_DONE]
 
     to_mentor = sandbox.slack.last_message_to("UM2")
     assert "Vous êtes désormais le mentor de <@USTU>" in shown_text(to_mentor)
@@ -226,7 +226,7 @@ def test_first_contact_is_recorded_once_and_only_by_the_student(sandbox: Sandbox
     assert mentorships(sandbox)[0].first_contact_at == contacted_at
     updated = next(m for m in sandbox.slack.messages_to("USTU") if m.ts == match_dm.ts)
     assert "We've noted that you contacted your mentor" in shown_text(updated)
-    assert action_ids(updated) == []
+    assert action_ids(updated) == [ids.BOOKING_OPEN_DM, ids.BOOKING_PROPOSE]  # booking stays open
 
     clock.advance(timedelta(days=1))
     sandbox.click("USTU", match_dm, ids.FIRST_CONTACT_DONE)

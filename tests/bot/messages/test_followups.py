@@ -23,6 +23,10 @@ CONTENT = dict(
     mentors=12,
     term_ends_at=datetime(2027, 3, 8, tzinfo=UTC),
     mentorship_id=7,
+    # A booked meeting at its worst: the longest link a mentor may give, full of characters to escape.
+    meeting_at=datetime(2026, 9, 10, 14, tzinfo=UTC),
+    meeting_mode="video",
+    meeting_link="https://meet.example/" + "<&>" * 159,
 )
 
 
@@ -47,15 +51,16 @@ def test_every_followup_renders_valid_block_kit_in_both_languages(
 
     assert message.text and block_kit_problem(blocks=message.blocks) is None
     for action_id, value in buttons_of(message.blocks):
-        # Buttons that open another flow (a request, the volunteer modal, the match's first contact)
-        # carry that flow's value, not the follow-up's id.
-        opens_a_flow = (
+        # Buttons that open another flow (a request, the directory, the volunteer modal, the match's first
+        # contact, booking a meeting) carry that flow's value, not the follow-up's id.
+        other_flows = (
             ids.OPEN_REQUEST_MODAL,
             ids.OPEN_DIRECTORY,
             ids.OPEN_VOLUNTEER_MODAL,
             ids.FIRST_CONTACT_DONE,
+            ids.BOOKING_PROPOSE,
         )
-        if action_id not in opens_a_flow:
+        if action_id not in other_flows:
             assert value == "42", f"{action_id} must carry the follow-up id"
 
 
@@ -97,6 +102,7 @@ def test_the_meeting_prompt_is_the_meeting_log() -> None:
         ids.FOLLOWUP_MET_PHONE,
         ids.FOLLOWUP_REMIND_NEXT_WEEK,
         ids.FOLLOWUP_END,
+        ids.BOOKING_PROPOSE,  # "Book our next meeting", with the mentorship's id
     ]
 
 

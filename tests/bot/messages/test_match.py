@@ -23,6 +23,7 @@ def test_student_learns_who_their_mentor_is_what_they_share_and_that_they_write_
         shared_language="fr",
         charter_text="1. Be kind <!here>",
         mentorship_id=12,
+        team_id="T0001",
     )
 
     assert block_kit_problem(blocks=dm.blocks) is None
@@ -31,12 +32,14 @@ def test_student_learns_who_their_mentor_is_what_they_share_and_that_they_write_
     assert CAREERS.label(locale) in text and "Français" in text
     assert ("first contact is on you" if locale == "en" else "C'est à vous de faire le premier pas") in text
     assert "1. Be kind &lt;!here&gt;" in text
-    assert action_ids(dm) == [ids.FIRST_CONTACT_DONE]
-    assert dm.blocks[-1]["elements"][0]["value"] == "12"
+    assert action_ids(dm) == [ids.BOOKING_OPEN_DM, ids.BOOKING_PROPOSE, ids.FIRST_CONTACT_DONE]
+    open_dm, propose, contacted = dm.blocks[-1]["elements"]
+    assert open_dm["url"] == "slack://user?team=T0001&id=UMENTOR"  # Slack's deep link into the DM
+    assert propose["value"] == contacted["value"] == "12"
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_student_dm_once_first_contact_is_recorded_has_no_button(locale: str) -> None:
+def test_student_dm_once_first_contact_is_recorded_keeps_only_the_booking(locale: str) -> None:
     dm = builders.match_for_student(
         locale,
         mentor_user_id="UMENTOR",
@@ -48,7 +51,7 @@ def test_student_dm_once_first_contact_is_recorded_has_no_button(locale: str) ->
     )
 
     assert block_kit_problem(blocks=dm.blocks) is None
-    assert action_ids(dm) == []
+    assert action_ids(dm) == [ids.BOOKING_PROPOSE]
     assert "✅" in shown_text(dm)
 
 

@@ -100,13 +100,15 @@ def test_the_three_modals_render_prefilled(locale: str) -> None:
     assert topics["blocks"][1]["element"]["initial_value"] == "careers | Orientation | Careers"
     inputs = [block["element"] for block in cadences["blocks"] if block["type"] == "input"]
     assert [element["action_id"] for element in inputs] == [
-        ids.CADENCE_INPUT_PREFIX + cadence.name for cadence in CADENCES
+        *(ids.CADENCE_INPUT_PREFIX + cadence.name for cadence in CADENCES),
+        ids.SETTINGS_MEETING_LINK,  # the school's default video link, last
     ]
     by_name = {element["action_id"].removeprefix(ids.CADENCE_INPUT_PREFIX): element for element in inputs}
     assert by_name["offers_per_request"]["max_value"] == "10"
     assert by_name["offers_per_request"]["initial_value"] == "3"
     assert by_name["max_mentorships_per_student"]["min_value"] == "1"
     assert by_name["max_mentorships_per_student"]["max_value"] == "3"
+    assert "initial_value" not in inputs[-1]  # no link set: a Slack huddle
 
 
 EXPECTED_HOME = {
