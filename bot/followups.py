@@ -27,7 +27,7 @@ from bot.i18n import t
 from bot.members import Person, member_locale
 from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import followups as messages
-from bot.messages.followups import FollowupContent
+from bot.messages.followups import Cadences, FollowupContent
 from bot.messages.kit import AnyBlock, Message
 from bot.outcome import Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
@@ -302,6 +302,12 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
     """What the message of `followup` shows, read from the database; the same when it is sent and when it
     is shown again with its answer (times are counted from when it was due, not from now)."""
     kind = FollowupKind(followup.kind)
+    settings = programme_settings(session, followup.team_id)
+    cadences = Cadences(
+        meeting_prompt_interval_days=settings.meeting_prompt_interval_days,
+        mentorship_term_days=settings.mentorship_term_days,
+        dormant_after_prompts=DORMANT_AFTER_UNANSWERED,
+    )
     mentorship = followup.mentorship
     if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
         shown_until = mentorship.ended_at or followup.due_at
@@ -319,14 +325,15 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             term_ends_at=mentorship.term_ends_at,
             is_reminder=followup.period.reminder > 0,
             mentorship_id=mentorship.id,
+            cadences=cadences,
         )
     if kind is FollowupKind.STUDENT_REMINDER:
-        settings = programme_settings(session, followup.team_id)
         topic_keys = [topic.key for topic in topics_of(settings)]
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
             mentors=mentors_covering(session, followup.team_id, topic_keys),
+            cadences=cadences,
         )
     request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
     if request is not None and request.student is not None:
@@ -335,8 +342,9 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             kind=kind,
             student_user_id=request.student.slack_user_id,
             days=max(0, (followup.due_at - request.created_at).days),
+            cadences=cadences,
         )
-    return FollowupContent(followup_id=followup.id, kind=kind)
+    return FollowupContent(followup_id=followup.id, kind=kind, cadences=cadences)
 
 
 def _looks_back_and_turns_dormant(
