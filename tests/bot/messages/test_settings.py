@@ -112,8 +112,8 @@ EXPECTED_HOME = {
         "Members without a role: 4.",
     ],
     "fr": [
-        "Version 2, acceptée par des mentors : 3 · par des élèves : 5",
-        "Version 1, acceptée par des mentors : 1 · par des élèves : 0",
+        "Version 2, acceptée par des mentors : 3 · par des étudiantes et étudiants : 5",
+        "Version 1, acceptée par des mentors : 1 · par des étudiantes et étudiants : 0",
         "Membres sans rôle : 4.",
     ],
 }
