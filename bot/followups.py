@@ -28,7 +28,7 @@ from bot.i18n import t
 from bot.members import Person, member_locale, person_of
 from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import followups as messages
-from bot.messages.followups import FollowupContent
+from bot.messages.followups import Cadences, FollowupContent
 from bot.messages.kit import AnyBlock, Message
 from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
@@ -369,6 +369,12 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
     """What the message of `followup` shows, read from the database; the same when it is sent and when it
     is shown again with its answer (times are counted from when it was due, not from now)."""
     kind = FollowupKind(followup.kind)
+    settings = programme_settings(session, followup.team_id)
+    cadences = Cadences(
+        meeting_prompt_interval_days=settings.meeting_prompt_interval_days,
+        mentorship_term_days=settings.mentorship_term_days,
+        dormant_after_prompts=DORMANT_AFTER_UNANSWERED,
+    )
     mentorship = followup.mentorship
     if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
         shown_until = mentorship.ended_at or followup.due_at
@@ -393,9 +399,9 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             meeting_at=booking.chosen_at if booking else None,
             meeting_mode=booking.mode if booking else None,
             meeting_link=booking.link if booking else None,
+            cadences=cadences,
         )
     if kind is FollowupKind.STUDENT_REMINDER:
-        settings = programme_settings(session, followup.team_id)
         topic_keys = [topic.key for topic in topics_of(settings)]
         # What is new since the last reminder: mentors who joined in the student's topics (those of
         # their latest request; a student who never asked has none, so all the school's topics), counted
@@ -414,6 +420,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
                 followup.due_at - timedelta(days=interval_days),
                 followup.due_at,
             ),
+            cadences=cadences,
         )
     request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
     if request is not None and request.student is not None:
@@ -422,8 +429,9 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             kind=kind,
             student_user_id=request.student.slack_user_id,
             days=max(0, (followup.due_at - request.created_at).days),
+            cadences=cadences,
         )
-    return FollowupContent(followup_id=followup.id, kind=kind)
+    return FollowupContent(followup_id=followup.id, kind=kind, cadences=cadences)
 
 
 def _looks_back_and_turns_dormant(

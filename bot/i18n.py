@@ -11,6 +11,10 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from babel.core import Locale
+from babel.numbers import format_decimal
+from babel.units import format_unit
+
 SUPPORTED_LOCALES = ("fr", "en")
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -37,20 +41,66 @@ def t(locale: str, key: str, **params: object) -> str:
     return template.format(**params) if params else template
 
 
-def plural_form(locale: str, count: int) -> str:
-    """The CLDR plural category of a whole number: French says "0 demande", English "0 requests".
-
-    French: `one` for 0 and 1, `other` beyond; English: `one` for 1 only. (CLDR's French `many`, for
-    millions, reads like `other` in our sentences.)
-    """
-    if locale == "fr":
-        return "one" if count in (0, 1) else "other"
-    return "one" if count == 1 else "other"
+# A category a language's rule knows but our sentences read like another: French CLDR `many` (millions,
+# "1 000 000 de demandes") is worded as `other` here. Plural tables may still carry it.
+PLURAL_FALLBACK = {"many": "other", "zero": "other", "two": "other", "few": "other"}
 
 
-def tn(locale: str, key: str, count: int, **params: object) -> str:
-    """The message `key.one` or `key.other` that fits `count`, with `{count}` and the others filled."""
-    return t(locale, f"{key}.{plural_form(locale, count)}", count=count, **params)
+def plural_form(locale: str, count: float) -> str:
+    """The CLDR plural category of `count` in `locale`, by Babel: French says "0 demande", English
+    "0 requests" (French `one` covers 0 and 1, and 1.5; English `one` is 1 only)."""
+    return Locale.parse(locale).plural_form(count)
+
+
+def plural_categories(locale: str) -> set[str]:
+    """The categories a plural table in `locale` must carry: its rule's, less those that fall back."""
+    return {"other", *Locale.parse(locale).plural_form.tags} - set(PLURAL_FALLBACK)
+
+
+def number(locale: str, value: float) -> str:
+    """A number in the reader's typography: "1 000" in French (narrow no-break space), "1,000" in English."""
+    return format_decimal(value, locale=locale)
+
+
+def tn(locale: str, key: str, count: float, **params: object) -> str:
+    """The entry of the plural table `key` that fits `count` (`key.one`, `key.other`…), with `{count}`
+    formatted for the reader and the other placeholders filled."""
+    category = plural_form(locale, count)
+    table = catalogue(locale)
+    if f"{key}.{category}" not in table:
+        category = PLURAL_FALLBACK.get(category, "other")
+    return t(locale, f"{key}.{category}", count=number(locale, count), **params)
+
+
+# How long a days setting reads: whole years, months or weeks when it is one (182 days are "6 months",
+# 28 are "4 weeks"), days otherwise. Babel's format_timedelta rounds instead (45 days would read
+# "2 months"), which is the lie this avoids.
+_DAYS_IN_A_MONTH = 365.25 / 12
+_MONTH_TOLERANCE_DAYS = 2
+
+
+def _in_units(count: int) -> tuple[str, int]:
+    """`count` days as (CLDR unit, amount): ("month", 6) for 182, ("week", 4) for 28, ("day", 45)."""
+    months = round(count / _DAYS_IN_A_MONTH)
+    if months >= 1 and abs(months * _DAYS_IN_A_MONTH - count) <= _MONTH_TOLERANCE_DAYS:
+        return ("year", months // 12) if months % 12 == 0 else ("month", months)
+    if count >= 7 and count % 7 == 0:
+        return "week", count // 7
+    return "day", count
+
+
+def days(locale: str, count: int) -> str:
+    """A number of days from a setting, in words with the language's plural rules: "45 jours", "1 week",
+    "6 mois". Babel's CLDR unit patterns carry the plural forms and the number's typography."""
+    unit, amount = _in_units(count)
+    return format_unit(amount, f"duration-{unit}", locale=locale)
+
+
+def every(locale: str, count: int) -> str:
+    """How often a cadence of `count` days comes back: "every month", "toutes les 2 semaines" (French
+    agrees "tous/toutes" with the unit, so the whole phrase is one plural table per unit)."""
+    unit, amount = _in_units(count)
+    return tn(locale, f"every.{unit}s", amount)
 
 
 def locale_from_slack(slack_locale: str | None, default: str) -> str:

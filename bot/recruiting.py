@@ -20,6 +20,7 @@ from bot.members import Person
 from bot.messages import recruiting as messages
 from bot.messages.kit import Message
 from bot.outcome import Outcome, reply
+from bot.programme import programme_settings
 from bot.stats import refuse_non_admin
 from storage.models import Followup, FollowupKind, FollowupPeriod
 from storage.queries import settings as queries
@@ -85,4 +86,8 @@ def decline_invitation(bot: BotContext, person: Person, followup_id: int) -> Out
             return reply(messages.refusal(person.locale, "common.not_for_you"))
         if not mark_answered(session, followup_id, person.member_id, NOT_NOW, bot.clock.now()):
             return reply(messages.refusal(person.locale, "common.already_done"))
-    return reply(messages.invitation_declined(person.locale, followup_id), replace_original=True)
+        settings = programme_settings(session, followup.team_id)
+        declined = messages.invitation_declined(
+            person.locale, followup_id, settings.meeting_prompt_interval_days, settings.mentorship_term_days
+        )
+    return reply(declined, replace_original=True)

@@ -32,7 +32,15 @@ from bot.context import BotContext
 from bot.members import Person
 from bot.messages import stats as stats_messages
 from bot.messages.kit import Message
-from bot.messages.stats import ChartNote, MonthTrend, Period, ProgrammeStats, TopicCount
+from bot.messages.stats import (
+    FIRST_CONTACT_WITHIN_DAYS,
+    MET_RECENTLY_DAYS,
+    ChartNote,
+    MonthTrend,
+    Period,
+    ProgrammeStats,
+    TopicCount,
+)
 from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.programme import programme_settings, topics_of
 from storage.queries import stats as queries
@@ -40,8 +48,8 @@ from storage.queries.delivery import paused_workspaces
 
 logger = logging.getLogger(__name__)
 
-FIRST_CONTACT_WITHIN = timedelta(days=7)
-MET_RECENTLY = timedelta(days=30)
+FIRST_CONTACT_WITHIN = timedelta(days=FIRST_CONTACT_WITHIN_DAYS)
+MET_RECENTLY = timedelta(days=MET_RECENTLY_DAYS)
 TREND_MONTHS = 12
 TOP_TOPICS = 5
 

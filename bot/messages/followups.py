@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.i18n import catalogue, t, tn
+from bot.i18n import catalogue, days, every, t, tn
 from bot.messages import booking, recruiting
 from bot.messages.kit import (
     AnyBlock,
@@ -39,6 +39,16 @@ END_REASON_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
+class Cadences:
+    """The school's settings a follow-up's text names (how often the pair is asked, how long a term
+    lasts), so the words follow the settings; the defaults are the programme's."""
+
+    meeting_prompt_interval_days: int = 30
+    mentorship_term_days: int = 182
+    dormant_after_prompts: int = 3
+
+
+@dataclass(frozen=True)
 class FollowupContent:
     """What a follow-up's message shows; fields a kind does not use keep their defaults."""
 
@@ -47,7 +57,7 @@ class FollowupContent:
     student_user_id: str | None = None
     mentor_user_id: str | None = None
     recipient_is_mentor: bool = False
-    days: int = 0
+    days: int = 0  # since the match (or the request) when the follow-up fell due: its setting, as lived
     meetings: int = 0
     months: int = 0
     mentors: int = 0
@@ -58,6 +68,7 @@ class FollowupContent:
     meeting_at: datetime | None = None  # a booked meeting's (`bot.booking`)
     meeting_mode: str | None = None
     meeting_link: str | None = None
+    cadences: Cadences = Cadences()
 
     @property
     def partner_user_id(self) -> str | None:
@@ -73,7 +84,12 @@ def _who(user_id: str | None) -> str:
 
 
 def _first_contact_check(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.first_contact_check.text", student=_who(c.student_user_id), days=c.days)
+    text = t(
+        locale,
+        "followups.first_contact_check.text",
+        student=_who(c.student_user_id),
+        days=days(locale, c.days),
+    )
     return message(
         text,
         [
@@ -89,7 +105,12 @@ def _first_contact_check(locale: str, c: FollowupContent) -> Message:
 
 
 def _first_contact_reminder(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.first_contact_reminder.text", mentor=_who(c.mentor_user_id))
+    text = t(
+        locale,
+        "followups.first_contact_reminder.text",
+        mentor=_who(c.mentor_user_id),
+        days=days(locale, c.days),
+    )
     # The match DM's own button, handled where first contacts are recorded: its value is the mentorship.
     contacted = button(t(locale, "followups.contacted"), ids.FIRST_CONTACT_DONE, str(c.mentorship_id))
     return message(text, [section(text), buttons(contacted)])
@@ -97,9 +118,19 @@ def _first_contact_reminder(locale: str, c: FollowupContent) -> Message:
 
 def _first_contact_escalation(locale: str, c: FollowupContent) -> Message:
     if not c.recipient_is_mentor:
-        text = t(locale, "followups.first_contact_escalation.student", mentor=_who(c.mentor_user_id))
+        text = t(
+            locale,
+            "followups.first_contact_escalation.student",
+            mentor=_who(c.mentor_user_id),
+            days=days(locale, c.days),
+        )
         return message(text, [section(text)])
-    text = t(locale, "followups.first_contact_escalation.mentor", student=_who(c.student_user_id))
+    text = t(
+        locale,
+        "followups.first_contact_escalation.mentor",
+        student=_who(c.student_user_id),
+        days=days(locale, c.days),
+    )
     return message(
         text,
         [
@@ -115,7 +146,7 @@ def _admin_no_first_contact(locale: str, c: FollowupContent) -> Message:
         "followups.admin.no_first_contact",
         student=_who(c.student_user_id),
         mentor=_who(c.mentor_user_id),
-        days=c.days,
+        days=days(locale, c.days),
     )
     return message(text, [section(text)])
 
@@ -128,7 +159,12 @@ def _rating_buttons(locale: str, c: FollowupContent) -> list:
 
 
 def _first_meeting_survey(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.first_meeting_survey.text", partner=_who(c.partner_user_id))
+    text = t(
+        locale,
+        "followups.first_meeting_survey.text",
+        partner=_who(c.partner_user_id),
+        days=days(locale, c.days),
+    )
     return message(
         text,
         [
@@ -141,8 +177,11 @@ def _first_meeting_survey(locale: str, c: FollowupContent) -> Message:
 
 
 def _meeting_prompt(locale: str, c: FollowupContent) -> Message:
-    key = "followups.meeting_prompt.reminder" if c.is_reminder else "followups.meeting_prompt.text"
-    text = t(locale, key, partner=_who(c.partner_user_id))
+    if c.is_reminder:
+        text = t(locale, "followups.meeting_prompt.reminder", partner=_who(c.partner_user_id))
+    else:
+        interval = every(locale, c.cadences.meeting_prompt_interval_days)
+        text = t(locale, "followups.meeting_prompt.text", partner=_who(c.partner_user_id), interval=interval)
     return message(
         text,
         [
@@ -166,7 +205,13 @@ def _meeting_prompt(locale: str, c: FollowupContent) -> Message:
 
 
 def _dormant_check(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.dormant_check.text", partner=_who(c.partner_user_id))
+    quiet_for = c.cadences.dormant_after_prompts * c.cadences.meeting_prompt_interval_days
+    text = t(
+        locale,
+        "followups.dormant_check.text",
+        partner=_who(c.partner_user_id),
+        duration=days(locale, quiet_for),
+    )
     return message(
         text,
         [
@@ -181,7 +226,11 @@ def _dormant_check(locale: str, c: FollowupContent) -> Message:
 
 def _admin_dormant(locale: str, c: FollowupContent) -> Message:
     text = t(
-        locale, "followups.admin.dormant", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id)
+        locale,
+        "followups.admin.dormant",
+        student=_who(c.student_user_id),
+        mentor=_who(c.mentor_user_id),
+        interval=every(locale, c.cadences.meeting_prompt_interval_days),
     )
     return message(text, [section(text)])
 
@@ -218,14 +267,18 @@ def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
         locale,
         "followups.mentor_thanks.text",
         student=_who(c.student_user_id),
-        meetings=c.meetings,
-        months=c.months,
+        meetings=tn(locale, "followups.mentor_thanks.meetings", c.meetings),
+        months=tn(locale, "followups.mentor_thanks.months", c.months),
     )
     return message(text, [section(text)])
 
 
 def _student_reminder(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.student_reminder.text", mentors=c.mentors)
+    text = t(
+        locale,
+        "followups.student_reminder.text",
+        mentors=tn(locale, "followups.student_reminder.mentors", c.mentors),
+    )
     news = (
         [section(tn(locale, "followups.student_reminder.new_mentors", c.new_mentors, days=c.days))]
         if c.new_mentors
@@ -246,12 +299,17 @@ def _student_reminder(locale: str, c: FollowupContent) -> Message:
 
 
 def _request_unmatched(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.request_unmatched.text", days=c.days)
+    text = t(locale, "followups.request_unmatched.text", days=days(locale, c.days))
     return message(text, [section(text)])
 
 
 def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
-    text = t(locale, "followups.admin.request_unmatched", student=_who(c.student_user_id), days=c.days)
+    text = t(
+        locale,
+        "followups.admin.request_unmatched",
+        student=_who(c.student_user_id),
+        days=days(locale, c.days),
+    )
     return message(text, [section(text)])
 
 
@@ -357,7 +415,9 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.STUDENT_REMINDER: _student_reminder,
     FollowupKind.REQUEST_UNMATCHED: _request_unmatched,
     FollowupKind.ADMIN_REQUEST_UNMATCHED: _admin_request_unmatched,
-    FollowupKind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(locale, c.followup_id),
+    FollowupKind.RECRUITING_INVITE: lambda locale, c: recruiting.invitation(
+        locale, c.followup_id, c.cadences.meeting_prompt_interval_days, c.cadences.mentorship_term_days
+    ),
     FollowupKind.FIT_CHECK: _fit_check,
     FollowupKind.ADMIN_NOT_A_GOOD_FIT: _admin_not_a_good_fit,
     FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,

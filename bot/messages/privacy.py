@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import ids
-from bot.i18n import t
+from bot.i18n import days, t
 from bot.messages.kit import Message, button, buttons, escape, mention, message, modal, note, section
 from storage.models import Role
 
@@ -66,7 +66,7 @@ def privacy_overview(locale: str, stored: StoredSummary) -> Message:
             section(title),
             section(t(locale, "privacy.what_we_store") + "\n" + "\n".join(_stored_lines(locale, stored))),
             section(t(locale, "privacy.why")),
-            note(t(locale, "privacy.retention", days=stored.retention_days)),
+            note(t(locale, "privacy.retention", days=days(locale, stored.retention_days))),
             buttons(
                 button(t(locale, "privacy.export_button"), ids.PRIVACY_EXPORT, "self"),
                 button(t(locale, "privacy.delete_button"), ids.PRIVACY_DELETE, "self", style="danger"),

@@ -5,13 +5,19 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot import ids
-from bot.i18n import t
+from bot.i18n import days, every, t, tn
 from bot.messages.kit import Message, button, buttons, message, note, section
 
 
-def invitation(locale: str, followup_id: int) -> Message:
-    """The invitation to volunteer, sent by the dispatcher (a follow-up of kind `recruiting_invite`)."""
-    text = t(locale, "recruiting.invitation")
+def invitation(locale: str, followup_id: int, meeting_interval_days: int, term_days: int) -> Message:
+    """The invitation to volunteer, sent by the dispatcher (a follow-up of kind `recruiting_invite`): how
+    often pairs meet and how long a mentorship lasts come from the school's settings."""
+    text = t(
+        locale,
+        "recruiting.invitation",
+        interval=every(locale, meeting_interval_days),
+        term=days(locale, term_days),
+    )
     return message(
         text,
         [
@@ -25,9 +31,9 @@ def invitation(locale: str, followup_id: int) -> Message:
     )
 
 
-def invitation_declined(locale: str, followup_id: int) -> Message:
+def invitation_declined(locale: str, followup_id: int, meeting_interval_days: int, term_days: int) -> Message:
     """The invitation after "Not now": its buttons gone, a thank-you, the door left open."""
-    shown = invitation(locale, followup_id)
+    shown = invitation(locale, followup_id, meeting_interval_days, term_days)
     blocks = [block for block in Block.parse_all(shown.blocks) if block.type != "actions"]
     answer = t(locale, "recruiting.not_now_answer")
     blocks.append(note(answer))
@@ -37,7 +43,7 @@ def invitation_declined(locale: str, followup_id: int) -> Message:
 def campaign_started(locale: str, term: str, invited: int, already: int) -> Message:
     """What the admin reads after clicking "Invite alumni to volunteer"."""
     if invited:
-        text = t(locale, "recruiting.started", count=invited, term=term)
+        text = tn(locale, "recruiting.started", invited, term=term)
     else:
         text = t(locale, "recruiting.nothing_new", term=term, already=already)
     return message(text, [section(text)])

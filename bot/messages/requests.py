@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.i18n import SUPPORTED_LOCALES, t
+from bot.i18n import SUPPORTED_LOCALES, t, tn
 from bot.messages.kit import Message, button, buttons, escape, mention, message, modal, note, section
 from bot.messages.topics import Topic
 
@@ -236,10 +236,8 @@ def request_sent(locale: str, offered_count: int, *, to_named_mentor: bool) -> M
     """The student's confirmation once their request went out to mentors."""
     if to_named_mentor:
         text = t(locale, "request.sent_to_named_mentor")
-    elif offered_count == 1:
-        text = t(locale, "request.sent_one")
     else:
-        text = t(locale, "request.sent_many", count=offered_count)
+        text = tn(locale, "request.sent", offered_count)
     return message(text, [section(text), note(t(locale, "request.first_contact_reminder"))])
 
 

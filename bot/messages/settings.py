@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import ids
-from bot.i18n import catalogue, t
+from bot.i18n import catalogue, days, every, t
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -133,15 +133,11 @@ def _cadence_text(locale: str, cadences: dict[str, int]) -> str:
     return t(
         locale,
         "settings.cadences_text",
-        first_contact=cadences["first_contact_check_days"],
-        survey=cadences["survey_delay_days"],
-        prompts=cadences["meeting_prompt_interval_days"],
-        term=cadences["mentorship_term_days"],
-        reminders=(
-            t(locale, "settings.reminders_off")
-            if reminders == 0
-            else t(locale, "settings.reminders_every", days=reminders)
-        ),
+        first_contact=days(locale, cadences["first_contact_check_days"]),
+        survey=days(locale, cadences["survey_delay_days"]),
+        prompts=every(locale, cadences["meeting_prompt_interval_days"]),
+        term=days(locale, cadences["mentorship_term_days"]),
+        reminders=t(locale, "settings.reminders_off") if reminders == 0 else every(locale, reminders),
         start=cadences["quiet_hours_start"],
         end=cadences["quiet_hours_end"],
         offers=cadences["offers_per_request"],

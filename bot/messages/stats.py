@@ -9,10 +9,13 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from bot import ids
-from bot.i18n import t, tn
+from bot.i18n import days, t, tn
 from bot.messages.kit import Message, button, buttons, escape, message, note, section
 
 VOLUNTEER_RATE_BENCHMARK = 0.25
+# The windows of two follow-through figures; bot/stats.py counts with them and the report names them.
+FIRST_CONTACT_WITHIN_DAYS = 7
+MET_RECENTLY_DAYS = 30
 VOLUNTEER_RATE_ENGAGED = 0.30
 
 
@@ -130,7 +133,7 @@ def duration(locale: str, value: timedelta | None) -> str:
     hours = value.total_seconds() / 3600
     if hours < 48:
         return t(locale, "stats.format.hours", hours=decimal(locale, hours))
-    return t(locale, "stats.format.days", days=decimal(locale, hours / 24))
+    return tn(locale, "stats.format.days", round(hours / 24, 1))
 
 
 def topic_list(locale: str, topics: Sequence[TopicCount], labels: dict[str, str], empty_key: str) -> str:
@@ -148,7 +151,7 @@ def topic_list(locale: str, topics: Sequence[TopicCount], labels: dict[str, str]
 
 
 def period_label(locale: str, figures: ProgrammeStats) -> str:
-    return t(locale, f"stats.period.{figures.period.value}", days=figures.term_days)
+    return t(locale, f"stats.period.{figures.period.value}", days=days(locale, figures.term_days))
 
 
 class ChartNote(enum.StrEnum):
@@ -199,6 +202,8 @@ def report(
     follow_through = t(
         locale,
         "stats.follow_through",
+        within=days(locale, FIRST_CONTACT_WITHIN_DAYS),
+        recently=days(locale, MET_RECENTLY_DAYS),
         first_contact_rate=percent(locale, figures.first_contact_rate),
         first_contacts=figures.first_contacts_within_7_days,
         started=figures.mentorships_due_first_contact,
@@ -241,7 +246,14 @@ def report(
             section(topics),
             section(delivery),
             note(t(locale, CHART_NOTES[chart])),
-            note(t(locale, "stats.definitions")),
+            note(
+                t(
+                    locale,
+                    "stats.definitions",
+                    within=days(locale, FIRST_CONTACT_WITHIN_DAYS),
+                    recently=days(locale, MET_RECENTLY_DAYS),
+                )
+            ),
             buttons(button(t(locale, "stats.export_button"), ids.EXPORT_STATS_CSV, "csv")),
         ],
     )
@@ -276,10 +288,10 @@ def chart_alt_text(locale: str, trend: Sequence[MonthTrend]) -> str:
     return t(
         locale,
         "stats.chart.alt_text",
-        months=len(trend),
-        matches=sum(month.matches for month in trend),
-        first_contacts=sum(month.first_contacts for month in trend),
-        meetings=sum(month.meetings for month in trend),
+        months=tn(locale, "stats.chart.alt_months", len(trend)),
+        matches=tn(locale, "stats.chart.alt_matches", sum(month.matches for month in trend)),
+        first_contacts=tn(locale, "stats.chart.alt_first_contacts", sum(m.first_contacts for m in trend)),
+        meetings=tn(locale, "stats.chart.alt_meetings", sum(month.meetings for month in trend)),
     )
 
 

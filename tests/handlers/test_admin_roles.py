@@ -61,7 +61,7 @@ def test_a_workspace_admin_may_set_the_role_of_someone_the_bot_never_met(sandbox
 
     assert role_of(sandbox, "UNEW") == Role.STUDENT
     assert audit_trail(sandbox) == [("UOWNER", "role:UNEW", None, "student")]
-    assert "désormais inscrit·e comme *étudiant·e*" in sandbox.slack.last_message_to("UOWNER").text
+    assert "est désormais *personne étudiante*" in sandbox.slack.last_message_to("UOWNER").text
 
 
 def test_setting_the_same_role_again_changes_and_records_nothing(sandbox: Sandbox) -> None:

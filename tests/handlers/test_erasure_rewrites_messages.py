@@ -16,7 +16,7 @@ from tests.handlers.test_privacy_flow import delete_my_data
 STUDENT_WORDS = "I am scared of failing my nursing exams"
 ERASED = {
     "en": "This message was removed: a member's data was deleted at their request.",
-    "fr": "Ce message a été retiré : les données d'un membre ont été supprimées à sa demande.",
+    "fr": "Ce message a été retiré : les données d'une personne ont été supprimées à sa demande.",
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.clock import ManualClock
+from bot.programme import programme_settings
 from bot.sandbox import Sandbox
 from storage.models import (
     Followup,
@@ -69,7 +70,7 @@ def test_a_pair_from_the_match_to_month_six(sandbox: Sandbox, clock: ManualClock
     # Day 3: the mentor is asked whether the student reached out; "not yet" is taken once.
     on_day(sandbox, clock, 3)
     check = sandbox.slack.last_message_to("UMEN")
-    assert "<@USTU> vous a-t-il ou elle contacté·e" in check.text
+    assert "il y a 3\u00a0jours. <@USTU> a-t-il ou elle pris contact avec vous" in check.text
     sandbox.click("UMEN", check, ids.FOLLOWUP_CONTACT_NOT_YET)
     shown = sandbox.slack.last_message_to("UMEN")
     assert action_ids(shown) == [] and "Pas encore" in shown_text(shown)
@@ -134,6 +135,25 @@ def test_a_pair_from_the_match_to_month_six(sandbox: Sandbox, clock: ManualClock
     assert mentorship(sandbox, matched.id).term_ends_at == renewed.term_ends_at
 
 
+def test_a_survey_sent_45_days_after_the_match_says_so_in_each_language(
+    sandbox: Sandbox, clock: ManualClock
+) -> None:
+    with sandbox.bot.sessions.begin() as session:
+        programme_settings(session, sandbox.team_id).survey_delay_days = 45
+    mentor_in_sandbox(sandbox, "UMEN", locale="fr", topics=["careers"])
+    student_in_sandbox(sandbox, "USTU", locale="en")
+    ask_for_mentor(sandbox, "USTU")
+    sandbox.click("UMEN", sandbox.slack.last_message_to("UMEN"), ids.ACCEPT_OFFER)
+
+    on_day(sandbox, clock, 45)
+
+    student_survey = sandbox.slack.last_message_to("USTU").text
+    mentor_survey = sandbox.slack.last_message_to("UMEN").text
+    assert "It's been 45 days since you were matched with <@UMEN>" in student_survey
+    assert "Votre binôme avec <@USTU> a été formé il y a 45\u00a0jours" in mentor_survey
+    assert "month" not in student_survey and "mois" not in mentor_survey
+
+
 def test_three_unanswered_prompts_make_the_pair_dormant_and_ask_both_to_continue(
     sandbox: Sandbox, clock: ManualClock
 ) -> None:
@@ -146,7 +166,10 @@ def test_three_unanswered_prompts_make_the_pair_dormant_and_ask_both_to_continue
 
     assert mentorship(sandbox, pair.mentorship_id).status == MentorshipStatus.DORMANT
     assert sorted(item.kind for item in report.sent) == ["admin_dormant", "dormant_check", "dormant_check"]
-    assert "trois rappels mensuels" in sandbox.slack.last_message_to("UADMIN").text
+    assert (
+        "trois points rendez-vous d'affilée (le point revient chaque mois)"
+        in sandbox.slack.last_message_to("UADMIN").text
+    )
     question = sandbox.slack.last_message_to(pair.student_user)
     assert "Would you like to continue" in question.text
     sandbox.click(pair.student_user, question, ids.FOLLOWUP_CONTINUE)
@@ -206,7 +229,7 @@ def test_closing_at_the_end_of_term_sends_a_closing_survey_and_thanks_the_mentor
 
     assert sorted(item.kind for item in report.sent) == ["closing_survey", "closing_survey", "mentor_thanks"]
     thanks = sandbox.slack.last_message_to(pair.mentor_user)
-    assert "Thank you for mentoring <@USTU>" in thanks.text and "6 month(s)" in thanks.text
+    assert "Thank you for mentoring <@USTU>" in thanks.text and "Over 6 months you held" in thanks.text
     survey = sandbox.slack.last_message_to(pair.student_user)
     sandbox.click(pair.student_user, survey, ids.FOLLOWUP_RATE_5)
     assert [(a.survey, a.rating) for a in rows(sandbox, SurveyAnswer)] == [("closing", 5)]
@@ -271,8 +294,8 @@ def test_a_request_unmatched_for_two_weeks_is_reported_to_the_student_and_admins
     on_day(sandbox, clock, 14)
 
     assert rows(sandbox, MentoringRequest, id=request_id)[0].status == RequestStatus.EXPIRED
-    assert "no mentor has taken your request in 14 days" in sandbox.slack.last_message_to("USTU").text
-    assert "n'a trouvé aucun mentor en 14 jours" in sandbox.slack.last_message_to("UADMIN").text
+    assert "no mentor has taken your request in 2 weeks" in sandbox.slack.last_message_to("USTU").text
+    assert "n'a trouvé aucun mentor en 2\u00a0semaines" in sandbox.slack.last_message_to("UADMIN").text
 
 
 def test_students_who_never_asked_are_reminded_every_four_weeks_until_they_stop_it(
@@ -286,7 +309,7 @@ def test_students_who_never_asked_are_reminded_every_four_weeks_until_they_stop_
     assert on_day(sandbox, clock, 1).sent == []  # too new to be reminded
     on_day(sandbox, clock, 28)
     reminder = sandbox.slack.last_message_to("USTU")
-    assert "1 mentor(s) cover the topics" in reminder.text
+    assert "1 mentor covers the topics" in reminder.text
     assert on_day(sandbox, clock, 29).sent == []  # once per four weeks
     sandbox.click("USTU", reminder, ids.FOLLOWUP_STOP_REMINDERS)
 

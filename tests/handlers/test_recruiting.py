@@ -48,7 +48,7 @@ def test_alumni_who_are_not_mentors_are_invited_once_a_term(sandbox: Sandbox) ->
 
     answer = invite(sandbox)
 
-    assert "2 alumni will be invited to volunteer for term 2026-T3" in shown_text(answer)
+    assert "2 alumni will be invited to volunteer in the 2026-T3 campaign" in shown_text(answer)
     assert invitations(sandbox) == [(anna, term), (bob, term)]
     with sandbox.bot.sessions.begin() as session:
         change = session.scalar(select(SettingsChange).where(SettingsChange.setting == "recruiting"))
@@ -56,7 +56,7 @@ def test_alumni_who_are_not_mentors_are_invited_once_a_term(sandbox: Sandbox) ->
 
     again = invite(sandbox)
 
-    assert "already been invited for term 2026-T3 (2 invitations)" in shown_text(again)
+    assert "already been invited in the 2026-T3 campaign (invitations so far: 2)" in shown_text(again)
     assert len(invitations(sandbox)) == 2
 
 
@@ -137,8 +137,9 @@ def test_the_settings_show_the_campaigns_effect(sandbox: Sandbox, clock) -> None
 
     sandbox.command("UADMIN", "settings", command=STATS)
 
-    assert "2 alumni invited this term, 2 invitations delivered, 1 volunteered since" in shown_text(
-        sandbox.slack.last_message_to("UADMIN")
+    assert (
+        "alumni invited in this campaign: 2 · invitations delivered: 2 · volunteered since: 1"
+        in shown_text(sandbox.slack.last_message_to("UADMIN"))
     )
 
 

@@ -58,8 +58,13 @@ def test_an_admin_sees_every_setting_with_its_edit_button(sandbox: Sandbox) -> N
     text = shown_text(overview)
     assert "*Charter*: version 1" in text
     assert "*Topics* (10):" in text
-    assert "3 offers per request" in text
-    assert "2 members without a role: <@UNOROLE>, <@UADMIN>" in text  # the admin has no role either
+    assert "mentors offered each request at once: 3" in text
+    assert (
+        "first-contact check after 3 days; first-meeting survey after 1 month; meeting prompt every month"
+        in text
+    )
+    assert "mentorships last 6 months; student reminders every 4 weeks" in text
+    assert "Members without a role (2): <@UNOROLE>, <@UADMIN>" in text  # the admin has no role either
     assert "No settings have been changed yet." in text
 
 
@@ -139,7 +144,7 @@ def test_topics_are_edited_with_stable_keys_and_recorded(sandbox: Sandbox) -> No
     assert topics[0] == {"key": "careers", "fr": "Carrières", "en": "Careers"}
     [(who, setting, old, new)] = changes(sandbox)
     assert (who, setting, len(old.splitlines()), len(new.splitlines())) == ("UADMIN", "topics", 10, 4)
-    assert "4 are now offered" in sandbox.slack.last_message_to("UADMIN").text
+    assert "Topics now offered: 4" in sandbox.slack.last_message_to("UADMIN").text
 
 
 def test_a_malformed_topic_list_is_refused_with_its_line(sandbox: Sandbox) -> None:
@@ -172,7 +177,7 @@ def test_cadences_are_saved_one_audit_line_each(sandbox: Sandbox) -> None:
         ("UADMIN", "offers_per_request", "3", "5"),
     ]
     text = shown_text(open_settings(sandbox))
-    assert "student reminders off" in text and "5 offers per request" in text
+    assert "student reminders off" in text and "mentors offered each request at once: 5" in text
     assert "Mentors offered each request at once, 3 → 5" in text
 
 
@@ -218,8 +223,8 @@ def test_admins_see_the_charter_and_its_acceptances_on_their_home(sandbox: Sandb
 
     home = shown_text(sandbox.slack.home_of("UADMIN"))
     assert "*Mentoring charter*: version 2 in force" in home
-    assert "Version 2: accepted by 0 mentors and 1 students" in home
-    assert "Version 1: accepted by 1 mentors and 0 students" in home
+    assert "Version 2, accepted by mentors: 0 · by students: 1" in home
+    assert "Version 1, accepted by mentors: 1 · by students: 0" in home
     assert "Members without a role: 1." in home
 
 

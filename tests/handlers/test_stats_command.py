@@ -142,7 +142,7 @@ def test_a_chart_that_cannot_be_uploaded_still_leaves_the_figures(sandbox: Sandb
     sandbox.command("UADMIN", "term", command=STATS)
 
     report = shown(sandbox.slack.last_message_to("UADMIN"))
-    assert "*Mentoring programme: the last term (182 days)*" in report
+    assert "*Mentoring programme: the last term (6 months)*" in report
     assert "The trend chart could not be sent to your direct messages this time." in report
 
 

@@ -138,7 +138,7 @@ def test_opening_the_home_tab_publishes_the_menu_and_the_status(sandbox: Sandbox
     ]
     text = texts_of(home["blocks"])
     assert "Votre disponibilité est en pause" in text
-    assert "Mentoré·e : <@USTUDENT>" in text
+    assert "Personne accompagnée : <@USTUDENT>" in text
     assert f"mentorship_{mentorship.id}" in [b.get("block_id") for b in home["blocks"]]
 
 

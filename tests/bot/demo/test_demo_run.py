@@ -81,7 +81,7 @@ def test_a_small_demo_ends_with_a_summary_the_database_it_leaves_confirms(
     assert found["mentors"] == 3  # one alumnus in four volunteered, through the real modal
     assert found["ended"] >= 1 and int(matches) >= 2 and int(meetings) > 0  # an ended pair, a met one
     # What a person sees, in French: the summary, the admin's report, then a student's and a mentor's journey.
-    titles = ("Ce que voit l'admin", "étudiant·e ━", "mentor ━")
+    titles = ("Ce que voit l'admin", "personne étudiante ━", "mentor ━")
     report, student, mentor = (out.index(title) for title in titles)
     assert report < student < mentor
     assert "[ Exporter en CSV ]" in out and "demandes closes sans mentor" in out[report:student]

@@ -180,3 +180,91 @@ def test_not_a_good_fit_tells_each_side_the_same_kind_words(locale: str, to_stud
     assert buttons_of(message.blocks) == ([(ids.OPEN_REQUEST_MODAL, None)] if to_student else [])
     gone = messages.not_a_good_fit_ended(locale, None, recipient_is_student=to_student)
     assert block_kit_problem(blocks=gone.blocks) is None
+
+
+def text_of(locale: str, kind: FollowupKind, **changes: object) -> str:
+    return messages.followup_message(locale, FollowupContent(kind=kind, **(CONTENT | changes))).text
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "It's been 45 days since you were matched"), ("fr", "a été formé il y a 45\u00a0jours")],
+)
+def test_a_survey_sent_45_days_after_the_match_says_45_days_not_a_month(locale: str, expected: str) -> None:
+    text = text_of(locale, FollowupKind.FIRST_MEETING_SURVEY, days=45)
+
+    assert expected in text
+    assert "month" not in text and "mois" not in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "days", "expected"),
+    [
+        ("en", 7, "you were matched with <@UMEN> 1 week ago"),
+        ("en", 10, "you were matched with <@UMEN> 10 days ago"),
+        ("fr", 7, "a été formé il y a 1\u00a0semaine"),
+        ("fr", 10, "a été formé il y a 10\u00a0jours"),
+    ],
+)
+def test_the_first_contact_reminder_says_how_long_ago_the_match_was(
+    locale: str, days: int, expected: str
+) -> None:
+    assert expected in text_of(locale, FollowupKind.FIRST_CONTACT_REMINDER, days=days)
+
+
+@pytest.mark.parametrize(
+    ("locale", "meetings", "months", "expected"),
+    [
+        ("en", 0, 1, "Over 1 month you held 0 meetings together"),
+        ("en", 1, 2, "Over 2 months you held 1 meeting together"),
+        ("en", 2, 6, "Over 6 months you held 2 meetings together"),
+        ("fr", 0, 1, "En 1\u00a0mois, vous avez tenu 0 rendez-vous ensemble"),
+        ("fr", 1, 2, "En 2\u00a0mois, vous avez tenu 1 rendez-vous ensemble"),
+        ("fr", 2, 6, "En 6\u00a0mois, vous avez tenu 2 rendez-vous ensemble"),
+    ],
+)
+def test_the_mentor_thanks_counts_with_plural_rules(
+    locale: str, meetings: int, months: int, expected: str
+) -> None:
+    assert expected in text_of(locale, FollowupKind.MENTOR_THANKS, meetings=meetings, months=months)
+
+
+@pytest.mark.parametrize(
+    ("locale", "mentors", "expected"),
+    [
+        ("en", 0, "0 mentors cover the topics"),
+        ("en", 1, "1 mentor covers the topics"),
+        ("en", 2, "2 mentors cover the topics"),
+        ("fr", 0, "0 mentor couvre les thèmes"),
+        ("fr", 1, "1 mentor couvre les thèmes"),
+        ("fr", 2, "2 mentors couvrent les thèmes"),
+    ],
+)
+def test_the_student_reminder_counts_mentors_with_plural_rules(
+    locale: str, mentors: int, expected: str
+) -> None:
+    assert expected in text_of(locale, FollowupKind.STUDENT_REMINDER, mentors=mentors)
+
+
+@pytest.mark.parametrize(
+    ("locale", "interval", "prompt", "quiet_for"),
+    [
+        ("en", 30, "we check in every month", "for 3 months"),
+        ("en", 14, "we check in every 2 weeks", "for 6 weeks"),
+        ("fr", 30, "nous faisons le point chaque mois", "Cela fait 3\u00a0mois"),
+        ("fr", 14, "nous faisons le point toutes les 2\u00a0semaines", "Cela fait 6\u00a0semaines"),
+    ],
+)
+def test_meeting_prompts_and_the_dormant_check_follow_the_prompt_interval(
+    locale: str, interval: int, prompt: str, quiet_for: str
+) -> None:
+    cadences = messages.Cadences(meeting_prompt_interval_days=interval)
+
+    assert prompt in text_of(locale, FollowupKind.MEETING_PROMPT, cadences=cadences)
+    assert quiet_for in text_of(locale, FollowupKind.DORMANT_CHECK, cadences=cadences)
+
+
+@pytest.mark.parametrize(("locale", "expected"), [("en", "in 45 days"), ("fr", "en 45\u00a0jours")])
+def test_an_unmatched_request_says_how_long_it_waited(locale: str, expected: str) -> None:
+    assert expected in text_of(locale, FollowupKind.REQUEST_UNMATCHED, days=45)
+    assert expected in text_of(locale, FollowupKind.ADMIN_REQUEST_UNMATCHED, days=45)

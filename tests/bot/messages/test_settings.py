@@ -113,13 +113,13 @@ def test_the_three_modals_render_prefilled(locale: str) -> None:
 
 EXPECTED_HOME = {
     "en": [
-        "Version 2: accepted by 3 mentors and 5 students",
-        "Version 1: accepted by 1 mentors and 0 students",
+        "Version 2, accepted by mentors: 3 · by students: 5",
+        "Version 1, accepted by mentors: 1 · by students: 0",
         "Members without a role: 4.",
     ],
     "fr": [
-        "Version 2 : acceptée par 3 mentors et 5 étudiant·es",
-        "Version 1 : acceptée par 1 mentors et 0 étudiant·es",
+        "Version 2, acceptée par des mentors : 3 · par des étudiantes et étudiants : 5",
+        "Version 1, acceptée par des mentors : 1 · par des étudiantes et étudiants : 0",
         "Membres sans rôle : 4.",
     ],
 }
@@ -138,14 +138,46 @@ def test_the_admin_home_section_counts_acceptances_by_version_and_role(locale: s
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_recruiting_invitation_and_its_answer(locale: str) -> None:
-    invitation = recruiting_messages.invitation(locale, 42)
-    declined = recruiting_messages.invitation_declined(locale, 42)
+    invitation = recruiting_messages.invitation(locale, 42, 30, 182)
+    declined = recruiting_messages.invitation_declined(locale, 42, 30, 182)
 
     actions = next(block for block in invitation.blocks if block["type"] == "actions")["elements"]
     assert [element["action_id"] for element in actions] == [ids.OPEN_VOLUNTEER_MODAL, ids.RECRUITING_NOT_NOW]
     assert actions[1]["value"] == "42"
     assert all(block["type"] != "actions" for block in declined.blocks)
     assert recruiting_messages.campaign_started(locale, "2026-T3", 0, 5).text
+    expected = {
+        "en": "a video call every month, for 6 months",
+        "fr": "un appel vidéo chaque mois, pendant 6\u00a0mois",
+    }
+    assert expected[locale] in invitation.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "interval", "term", "expected"),
+    [
+        ("en", 14, 100, "every 2 weeks, for 100 days"),
+        ("fr", 14, 100, "toutes les 2\u00a0semaines, pendant 100\u00a0jours"),
+    ],
+)
+def test_the_recruiting_invitation_names_the_schools_cadences(
+    locale: str, interval: int, term: int, expected: str
+) -> None:
+    assert expected in recruiting_messages.invitation(locale, 42, interval, term).text
+
+
+@pytest.mark.parametrize(
+    ("invited", "english", "french"),
+    [
+        (1, "1 alumnus will be invited", "1 ancienne ou ancien élève sera invité"),
+        (2, "2 alumni will be invited", "2 anciennes et anciens élèves seront invités"),
+    ],
+)
+def test_the_campaign_counts_its_invitations_with_plural_rules(
+    invited: int, english: str, french: str
+) -> None:
+    assert english in recruiting_messages.campaign_started("en", "2026-T3", invited, 0).text
+    assert french in recruiting_messages.campaign_started("fr", "2026-T3", invited, 0).text
 
 
 def test_topics_keep_their_keys_and_new_lines_get_a_slug() -> None:

@@ -98,7 +98,7 @@ def test_the_french_report_uses_french_typography_and_words() -> None:
     assert "Taux de volontariat : *25\u00a0%* (référence 25\u00a0%, jusqu'à 30\u00a0%" in shown
     assert "délai médian avant la mise en relation : 36,0\u00a0h" in shown  # under two days: in hours
     assert "note moyenne 4,2/5" in shown
-    assert "Premier contact sous 7 jours : *70\u00a0%* (7 mentorats sur 10)" in shown
+    assert "Premier contact sous 1\u00a0semaine : *70\u00a0%* (7 mentorats sur 10)" in shown
     assert "messages privés" in shown
 
 
@@ -106,10 +106,10 @@ def test_the_english_report_states_each_figure_and_its_definition() -> None:
     shown = texts(report("en", FIGURES, LABELS, chart=ChartNote.SENT))
 
     assert "Volunteer rate: *25%* (benchmark 25%, up to 30% in the most engaged schools)" in shown
-    assert "Students (now): 60, of whom 20 have never asked for a mentor" in shown
-    assert "open now: 6, of which 2 waiting for an available mentor" in shown
-    assert "One-month survey: 62% answered (10 of 16)" in shown
-    assert "Pairs that met in the last 30 days: *50%* (9 of 18 active pairs)" in shown
+    assert "Students (now): 60, of whom never asked for a mentor: 20" in shown
+    assert "open now: 6, of which waiting for an available mentor: 2" in shown
+    assert "First-meeting survey: 62% answered (10 of 16)" in shown
+    assert "Pairs that met less than 1 month ago: *50%* (9 of 18 active pairs)" in shown
     assert "Mentorships ended: 5 (by the student 2, by the mentor 1, end of term or other 2)" in shown
     assert "Follow-ups failed: 5" in shown and "Members marked inactive: 3" in shown
     assert "Volunteer rate = volunteer mentors / alumni" in shown
@@ -207,12 +207,26 @@ def test_every_period_has_a_title_in_both_languages(period: Period) -> None:
         title = report(locale, dataclasses.replace(FIGURES, period=period), LABELS, chart=ChartNote.SENT).text
         assert "{" not in title and title.startswith("*")
     assert (
-        "182" in report("en", dataclasses.replace(FIGURES, period=Period.TERM), {}, chart=ChartNote.SENT).text
+        "(6 months)"
+        in report("en", dataclasses.replace(FIGURES, period=Period.TERM), {}, chart=ChartNote.SENT).text
     )
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"), [("en", "the last term (100 days)"), ("fr", "le dernier mandat (100\u00a0jours)")]
+)
+def test_the_term_period_says_the_schools_term_length(locale: str, expected: str) -> None:
+    figures = dataclasses.replace(FIGURES, period=Period.TERM, term_days=100)
+
+    assert expected in report(locale, figures, {}, chart=ChartNote.SENT).text
 
 
 def test_the_chart_alt_text_sums_the_months() -> None:
     assert "12 matches, 12 first contacts and 24 meetings" in chart_alt_text("en", FIGURES.trend)
+    assert "12 binômes formés, 12 premiers contacts et 24 rencontres" in chart_alt_text("fr", FIGURES.trend)
+    one_month = FIGURES.trend[-1:]
+    assert chart_alt_text("en", one_month).startswith("Line chart over 1 month: 1 match, 1 first contact")
+    assert chart_alt_text("fr", one_month).startswith("Courbes sur 1\u00a0mois : 1 binôme formé")
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
