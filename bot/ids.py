@@ -114,3 +114,17 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 # The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
+
+# Matching by hand (an admin's "Find a mentor", bot/hand_matching.py): buttons carry the request id
+FIND_MENTOR = "find_mentor"
+HAND_MATCH_VIEW = "hand_match_modal"
+HAND_MATCH_SELECT = "hand_match_mentor"  # external_select served by the bot: any available mentor
+
+# Matching by hand: the modal's input of the ranked candidates (read from the view state, not listened to)
+HAND_MATCH_CANDIDATE = "hand_match_candidate"
+
+# The mentors' queue in their Home (bot/mentor_queue.py): "I can take this" carries the request id; the
+# student's Accept / No thanks carry the offer id
+TAKE_QUEUED_REQUEST = "take_queued_request"
+CONFIRM_MENTOR_PROPOSAL = "confirm_mentor_proposal"
+REFUSE_MENTOR_PROPOSAL = "refuse_mentor_proposal"

@@ -27,6 +27,7 @@ class NoticeKind(enum.StrEnum):
     PARTNER_DEACTIVATED = "partner_deactivated"
     CONFIRMATION = "confirmation"  # an answer to the person, sent to their DM
     DATA_DELETED = "data_deleted"
+    MENTOR_PROPOSAL = "mentor_proposal"  # a mentor offered to take a queued request; the student answers
 
 
 @dataclass(frozen=True)

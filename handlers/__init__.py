@@ -11,6 +11,7 @@ from handlers import (
     direct_messages,
     directory,
     followups,
+    hand_matching,
     home,
     members,
     mentorships,
@@ -40,3 +41,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     privacy.register(app, bot)
     settings.register(app, bot)
     directory.register(app, bot)
+    hand_matching.register(app, bot)

@@ -55,6 +55,7 @@ class FollowupContent:
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
+    request_id: int | None = None  # the request of an unmatched-request alert: "Find a mentor" opens it
 
     @property
     def partner_user_id(self) -> str | None:
@@ -247,7 +248,12 @@ def _request_unmatched(locale: str, c: FollowupContent) -> Message:
 
 def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "followups.admin.request_unmatched", student=_who(c.student_user_id), days=c.days)
-    return message(text, [section(text)])
+    find = (
+        [buttons(button(t(locale, "handmatch.find_button"), ids.FIND_MENTOR, str(c.request_id)))]
+        if c.request_id
+        else []
+    )
+    return message(text, [section(text), *find])
 
 
 def _fit_check(locale: str, c: FollowupContent) -> Message:
