@@ -430,6 +430,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             student_user_id=request.student.slack_user_id,
             days=max(0, (followup.due_at - request.created_at).days),
             cadences=cadences,
+            request_id=request.id,
         )
     return FollowupContent(followup_id=followup.id, kind=kind, cadences=cadences)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.context import BotContext
 from bot.followups import next_followup_section
 from bot.members import Person
+from bot.mentor_queue import mentor_queue_section
 from bot.messages.home import home_view
 from bot.messages.kit import AnyBlock
 from bot.settings import charter_home_section
@@ -23,6 +24,7 @@ HomeSection = Callable[[BotContext, Session, Person], list[AnyBlock]]
 
 # Sections other features show on the Home, in this order, after the status.
 HOME_SECTIONS: list[HomeSection] = [next_followup_section, charter_home_section]
+HOME_SECTIONS.append(mentor_queue_section)  # the requests a mentor may offer to take
 
 
 def home_view_for(bot: BotContext, person: Person) -> dict:

@@ -134,3 +134,17 @@ BOOKING_MODE = "booking_mode"
 BOOKING_LINK = "booking_link"
 VOLUNTEER_MEETING_LINK = "volunteer_meeting_link"
 SETTINGS_MEETING_LINK = "settings_meeting_link"
+
+# Matching by hand (an admin's "Find a mentor", bot/hand_matching.py): buttons carry the request id
+FIND_MENTOR = "find_mentor"
+HAND_MATCH_VIEW = "hand_match_modal"
+HAND_MATCH_SELECT = "hand_match_mentor"  # external_select served by the bot: any available mentor
+
+# Matching by hand: the modal's input of the ranked candidates (read from the view state, not listened to)
+HAND_MATCH_CANDIDATE = "hand_match_candidate"
+
+# The mentors' queue in their Home (bot/mentor_queue.py): "I can take this" carries the request id; the
+# student's Accept / No thanks carry the offer id
+TAKE_QUEUED_REQUEST = "take_queued_request"
+CONFIRM_MENTOR_PROPOSAL = "confirm_mentor_proposal"
+REFUSE_MENTOR_PROPOSAL = "refuse_mentor_proposal"

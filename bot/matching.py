@@ -27,7 +27,15 @@ from bot.messages import offers as offer_messages
 from bot.messages.offers import OfferOutcome, RequestSummary
 from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import Topic, charter_in_force, charter_text, programme_settings, topics_of
-from storage.models import Member, MentoringRequest, Mentorship, Offer, OfferStatus, RequestStatus
+from storage.models import (
+    Member,
+    MentoringRequest,
+    Mentorship,
+    Offer,
+    OfferOrigin,
+    OfferStatus,
+    RequestStatus,
+)
 from storage.queries import matching as queries
 from storage.queries.requests import waiting_request_ids
 
@@ -46,6 +54,7 @@ class OfferDm:
     channel_id: str | None
     message_ts: str | None
     request: RequestSummary
+    suggested_by_programme: bool = False
 
 
 def named_topics(all_topics: Sequence[Topic], keys: Sequence[str] | set[str]) -> list[Topic]:
@@ -84,6 +93,7 @@ def _offer_dms(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> l
                 channel_id=offer.dm_channel_id,
                 message_ts=offer.message_ts,
                 request=summaries[offer.request_id],
+                suggested_by_programme=offer.origin == OfferOrigin.PROGRAMME,
             )
         )
     return dms
@@ -147,12 +157,19 @@ def _offer_notice(dm: OfferDm) -> Notice:
     so it blocks nothing (`bot.deliver`)."""
     return Notice(
         user_id=dm.mentor_user_id,
-        message=offer_messages.offer_message(dm.locale, dm.request, dm.offer_id),
+        message=offer_messages.offer_message(
+            dm.locale, dm.request, dm.offer_id, suggested_by_programme=dm.suggested_by_programme
+        ),
         kind=NoticeKind.OFFER,
         recipient_id=dm.mentor_member_id,
         about=(dm.student_member_id,),
         offer_id=dm.offer_id,
     )
+
+
+def offer_notices(bot: BotContext, session: Session, offer_ids: Sequence[int]) -> tuple[Notice, ...]:
+    """The DMs of offers just added (by the matching or by an admin's hand), as notices."""
+    return tuple(_offer_notice(dm) for dm in _offer_dms(bot, session, offer_ids))
 
 
 def resend_undelivered_offers(bot: BotContext, team_id: str) -> Outcome:
@@ -258,21 +275,33 @@ def accept_offer(bot: BotContext, person: Person, offer_id: int) -> Outcome:
         reply=offer_messages.answered_offer(accepted.locale, accepted.request, OfferOutcome.ACCEPTED),
         replace_original=True,
         updates=offer_updates(match.withdrawn, OfferOutcome.TAKEN),
-        notices=_match_notices(match),
+        notices=match_notices(match),
     )
 
 
 def match_in_one_transaction(
-    bot: BotContext, session: Session, offer_id: int, mentor_id: int, now: datetime
+    bot: BotContext,
+    session: Session,
+    offer_id: int,
+    mentor_id: int,
+    now: datetime,
+    *,
+    confirmed_by_student: bool = False,
 ) -> Match:
     """Every claim of an accept, in the caller's transaction; raises AcceptRefused to roll it all back.
 
     The order matters: the request first (of several mentors accepting it, one passes), then the offer
     (still pending, and the clicking member's, checked by the database rather than the button), then a
     place of the mentor (of one mentor accepting two requests, no more than their capacity pass).
+
+    An offer a mentor made from their Home's queue is accepted by the student (`confirmed_by_student`,
+    the caller having checked the request is theirs), never by the mentor who made it; every other offer
+    the other way round.
     """
     offer = session.get(Offer, offer_id)
     if offer is None or offer.mentor_id != mentor_id:
+        raise AcceptRefused("common.not_for_you")
+    if (offer.origin == OfferOrigin.MENTOR) != confirmed_by_student:
         raise AcceptRefused("common.not_for_you")
     if offer.status == OfferStatus.ACCEPTED:
         raise AcceptRefused("common.already_done")
@@ -329,7 +358,7 @@ def _match_facts(
     )
 
 
-def _match_notices(match: Match) -> tuple[Notice, ...]:
+def match_notices(match: Match) -> tuple[Notice, ...]:
     """The student learns who their mentor is and that they write first; the mentor, who will write.
     Both show the pair (the mentor's quotes the student's request), so both are about both."""
     accepted = match.accepted

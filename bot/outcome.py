@@ -30,6 +30,7 @@ class NoticeKind(enum.StrEnum):
     MEETING_PROPOSAL = "meeting_proposal"
     MEETING_BOOKED = "meeting_booked"
     MEETING_CANCELLED = "meeting_cancelled"
+    MENTOR_PROPOSAL = "mentor_proposal"  # a mentor offered to take a queued request; the student answers
 
 
 @dataclass(frozen=True)

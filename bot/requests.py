@@ -59,6 +59,7 @@ class RequestForm:
     language: str | None
     preferred_mentor_id: int | None
     charter_accepted: bool
+    visible_to_mentors: bool = True
 
     def errors(self) -> dict[str, str]:
         """Field errors by block id, in the student's language; empty when the request can go."""
@@ -103,6 +104,11 @@ def read_request_form(view: dict, default_locale: str = "fr") -> RequestForm:
         language=language if language in SUPPORTED_LOCALES else None,
         preferred_mentor_id=int(preferred) if preferred.isdigit() else None,
         charter_accepted=form.CHARTER_ACCEPTED in ticked(form.CHARTER_BLOCK, form.CHARTER_INPUT),
+        # Shown to mentors in their queue unless the student unticked the box; a modal opened before the
+        # box existed has no such block and keeps the default the box has.
+        visible_to_mentors=form.VISIBLE_TO_MENTORS in ticked(form.VISIBILITY_BLOCK, form.VISIBILITY_INPUT)
+        if form.VISIBILITY_BLOCK in values
+        else True,
     )
 
 
@@ -207,6 +213,7 @@ def submit_request(bot: BotContext, person: Person, view: dict) -> Outcome:
             preferred_mentor_id=preferred,
             charter_version=charter_version,
             now=now,
+            visible_to_mentors=form.visible_to_mentors,
         )
         if request is None:
             existing = open_request_of(session, person.member_id)

@@ -12,6 +12,7 @@ from handlers import (
     direct_messages,
     directory,
     followups,
+    hand_matching,
     home,
     members,
     mentorships,
@@ -42,3 +43,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     settings.register(app, bot)
     directory.register(app, bot)
     booking.register(app, bot)
+    hand_matching.register(app, bot)

@@ -11,6 +11,7 @@ from slack_bolt import App
 from bot import ids
 from bot.context import BotContext
 from bot.exports import export_programme_csv
+from bot.hand_matching import REQUEST_WORDS, list_requests_for_admins
 from bot.members import Person
 from bot.outcome import Outcome, reply
 from bot.settings import SETTINGS_WORDS, show_settings
@@ -25,6 +26,8 @@ def answer_stats_command(bot: BotContext, person: Person, body: dict) -> Outcome
         return reply(refuse_non_admin(person, ids.STATS_COMMAND))
     if text.partition(" ")[0].lower() in SETTINGS_WORDS:
         return reply(show_settings(bot, person))
+    if text.partition(" ")[0].lower() in REQUEST_WORDS:
+        return list_requests_for_admins(bot, person)
     return report_stats(bot, person, text)
 
 

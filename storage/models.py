@@ -75,6 +75,15 @@ class OfferStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # another mentor accepted, or the student cancelled
 
 
+class OfferOrigin(enum.StrEnum):
+    """Who put the request before this mentor: the matching, an admin by hand, or the mentor themselves
+    from the queue in their Home (that offer waits for the student's yes, not the mentor's)."""
+
+    MATCHING = "matching"
+    PROGRAMME = "programme"  # suggested by the programme's admins
+    MENTOR = "mentor"  # the mentor offered to take it; the student confirms
+
+
 class MentorshipStatus(enum.StrEnum):
     ACTIVE = "active"
     DORMANT = "dormant"  # several meeting prompts in a row went unanswered
@@ -299,6 +308,10 @@ class MentoringRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=_now)
     matched_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Whether mentors in its topics may see it in their Home's queue (the student's choice, on by default)
+    visible_to_mentors: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # An expired request an admin matched by hand opens again: its unmatched delay counts from then.
+    reopened_at: Mapped[datetime | None]
 
     student: Mapped[Member] = relationship(foreign_keys=[student_id])
     topics: Mapped[list[RequestTopic]] = relationship(cascade="all, delete-orphan")
@@ -335,6 +348,9 @@ class Offer(Base):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    origin: Mapped[OfferOrigin] = mapped_column(
+        String(16), default=OfferOrigin.MATCHING, server_default=OfferOrigin.MATCHING.value
+    )
 
     request: Mapped[MentoringRequest] = relationship(back_populates="offers")
     mentor: Mapped[Member] = relationship()

@@ -69,6 +69,7 @@ class FollowupContent:
     meeting_mode: str | None = None
     meeting_link: str | None = None
     cadences: Cadences = Cadences()
+    request_id: int | None = None  # the request of an unmatched-request alert: "Find a mentor" opens it
 
     @property
     def partner_user_id(self) -> str | None:
@@ -310,7 +311,12 @@ def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
         student=_who(c.student_user_id),
         days=days(locale, c.days),
     )
-    return message(text, [section(text)])
+    find = (
+        [buttons(button(t(locale, "handmatch.find_button"), ids.FIND_MENTOR, str(c.request_id)))]
+        if c.request_id
+        else []
+    )
+    return message(text, [section(text), *find])
 
 
 def _fit_check(locale: str, c: FollowupContent) -> Message:

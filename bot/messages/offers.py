@@ -51,13 +51,18 @@ def _request_blocks(locale: str, request: RequestSummary) -> list:
     return [section(details), section(text[:MAX_SECTION_TEXT])]
 
 
-def offer_message(locale: str, request: RequestSummary, offer_id: int) -> Message:
-    """The DM offering a request to a mentor, with Accept and Decline carrying the offer id."""
+def offer_message(
+    locale: str, request: RequestSummary, offer_id: int, *, suggested_by_programme: bool = False
+) -> Message:
+    """The DM offering a request to a mentor, with Accept and Decline carrying the offer id; an admin's
+    pick by hand says so (`suggested_by_programme`)."""
     title = t(locale, "offer.title", student=mention(request.student_user_id))
+    suggested = [note(t(locale, "handmatch.suggested_note"))] if suggested_by_programme else []
     return message(
         t(locale, "offer.fallback", student=mention(request.student_user_id)),
         [
             section(title),
+            *suggested,
             *_request_blocks(locale, request),
             note(t(locale, "offer.how_it_works")),
             buttons(

@@ -28,6 +28,8 @@ LANGUAGE_BLOCK, LANGUAGE_INPUT = "request_language", "language"
 MENTOR_BLOCK = "request_mentor"
 CHARTER_BLOCK, CHARTER_INPUT = "request_charter", "charter"
 CHARTER_ACCEPTED = "accepted"
+VISIBILITY_BLOCK, VISIBILITY_INPUT = "request_visibility", "visible_to_mentors"
+VISIBLE_TO_MENTORS = "visible"
 
 MESSAGE_MIN_LENGTH = 10
 MESSAGE_MAX_LENGTH = 1000
@@ -75,6 +77,11 @@ def request_modal(
         (option for option in languages if option.value == default_language), languages[0]
     )
     charter_box = _option(t(locale, "request.charter_accept"), CHARTER_ACCEPTED)
+    visible_box = Option(
+        text=PlainTextObject(text=t(locale, "queue.request_visibility_option")),
+        value=VISIBLE_TO_MENTORS,
+        description=PlainTextObject(text=t(locale, "queue.request_visibility_hint")),
+    )
     blocks = [
         section(t(locale, "request.intro")),
         InputBlock(
@@ -117,6 +124,16 @@ def request_modal(
                 )
                 if preferred_mentor is not None
                 else None,
+            ),
+        ),
+        InputBlock(
+            block_id=VISIBILITY_BLOCK,
+            optional=True,
+            label=PlainTextObject(text=t(locale, "queue.request_visibility_label")),
+            element=CheckboxesElement(
+                action_id=VISIBILITY_INPUT,
+                options=[visible_box],
+                initial_options=[visible_box],  # on by default; unticking it keeps the request private
             ),
         ),
         section(

@@ -24,8 +24,10 @@ from storage.models import (
     MentorshipStatus,
     MentorTopic,
     Offer,
+    OfferOrigin,
     OfferStatus,
     RequestStatus,
+    RequestTopic,
 )
 
 # How a candidate's score is made. One shared topic is worth 10; speaking the student's preferred
@@ -241,13 +243,22 @@ def pending_offer_count(session: Session, request_id: int) -> int:
     )
 
 
-def add_offer(session: Session, *, team_id: str, request_id: int, mentor_id: int, now: datetime) -> Offer:
+def add_offer(
+    session: Session,
+    *,
+    team_id: str,
+    request_id: int,
+    mentor_id: int,
+    now: datetime,
+    origin: OfferOrigin = OfferOrigin.MATCHING,
+) -> Offer:
     offer = Offer(
         team_id=team_id,
         request_id=request_id,
         mentor_id=mentor_id,
         status=OfferStatus.PENDING,
         offered_at=now,
+        origin=origin,
     )
     session.add(offer)
     session.flush()
@@ -448,7 +459,129 @@ def undelivered_offer_ids(session: Session, team_id: str) -> list[int]:
     return list(
         session.scalars(
             select(Offer.id)
-            .where(Offer.team_id == team_id, Offer.status == OfferStatus.PENDING, Offer.message_ts.is_(None))
+            .where(
+                Offer.team_id == team_id,
+                Offer.status == OfferStatus.PENDING,
+                Offer.message_ts.is_(None),
+                # a mentor's own proposal waits for the student: there is no DM of it to the mentor
+                Offer.origin != OfferOrigin.MENTOR,
+            )
             .order_by(Offer.id)
+        )
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Matching by hand, and the mentors' queue
+
+
+class HandMatchCandidate(NamedTuple):
+    """A mentor an admin may consider for a request, ranked as the matching ranks them, with what would
+    stop an offer to them now."""
+
+    member_id: int
+    slack_user_id: str
+    display_name: str | None
+    paused: bool
+    full: bool
+    offered: OfferStatus | None  # this request was already put before them (a second offer cannot be)
+
+
+def hand_match_candidates(
+    session: Session,
+    *,
+    team_id: str,
+    request_id: int,
+    student_id: int,
+    topics: Sequence[str],
+    language: str,
+    limit: int,
+) -> list[HandMatchCandidate]:
+    """The best `limit` mentors for a request by the matching's own score, *including* those who are
+    paused, at capacity or already asked (flagged): an admin sees why the matching skipped them. Never
+    the student, a member gone from Slack, or a mentor excluded for this student."""
+    if limit <= 0 or not topics:
+        return []
+    shared = (
+        select(MentorTopic.member_id, func.count().label("shared_topics"))
+        .where(MentorTopic.topic.in_(list(dict.fromkeys(topics))))
+        .group_by(MentorTopic.member_id)
+        .subquery("shared")
+    )
+    offered = select(Offer.mentor_id, Offer.status).where(Offer.request_id == request_id).subquery("offered")
+    score = mentor_score(shared.c.shared_topics, language)
+    available = and_(*_profile_available(team_id), offered.c.status.is_(None))
+    rows = session.execute(
+        select(
+            Member.id,
+            Member.slack_user_id,
+            Member.display_name,
+            MentorProfile.paused,
+            MentorProfile.active_mentee_count >= MentorProfile.capacity,
+            offered.c.status,
+        )
+        .join(MentorProfile, MentorProfile.member_id == Member.id)
+        .join(shared, shared.c.member_id == MentorProfile.member_id)
+        .outerjoin(offered, offered.c.mentor_id == MentorProfile.member_id)
+        .where(
+            MentorProfile.team_id == team_id,
+            MentorProfile.member_id != student_id,
+            Member.inactive_since.is_(None),
+            MentorProfile.member_id.not_in(_excluded_for(student_id)),
+        )
+        # The pickable ones first, each group by the matching's score.
+        .order_by(
+            case((available, 0), else_=1), score.desc(), MentorProfile.volunteered_at, MentorProfile.member_id
+        )
+        .limit(limit)
+    )
+    return [
+        HandMatchCandidate(
+            member_id=member_id,
+            slack_user_id=user_id,
+            display_name=name,
+            paused=bool(paused),
+            full=bool(full),
+            offered=OfferStatus(status) if status is not None else None,
+        )
+        for member_id, user_id, name, paused, full, status in rows
+    ]
+
+
+def queued_requests(
+    session: Session,
+    *,
+    team_id: str,
+    mentor_id: int,
+    created_before: datetime,
+    limit: int,
+    request_id: int | None = None,
+) -> list[MentoringRequest]:
+    """Open requests a mentor may offer to take from their Home, oldest first: made before
+    `created_before`, their student letting mentors see them, sharing a topic with the mentor, never the
+    mentor's own, never one already put before this mentor (whatever they answered), never a student
+    this mentor was not a good fit for. `request_id`: only that one (to check a click)."""
+    mentor_topics = select(MentorTopic.topic).where(MentorTopic.member_id == mentor_id)
+    conditions = [
+        MentoringRequest.team_id == team_id,
+        MentoringRequest.status == RequestStatus.OPEN,
+        MentoringRequest.visible_to_mentors.is_(True),
+        MentoringRequest.created_at <= created_before,
+        MentoringRequest.student_id != mentor_id,
+        exists().where(RequestTopic.request_id == MentoringRequest.id, RequestTopic.topic.in_(mentor_topics)),
+        ~exists().where(Offer.request_id == MentoringRequest.id, Offer.mentor_id == mentor_id),
+        ~exists().where(
+            ExcludedMatch.student_id == MentoringRequest.student_id, ExcludedMatch.mentor_id == mentor_id
+        ),
+    ]
+    if request_id is not None:
+        conditions.append(MentoringRequest.id == request_id)
+    return list(
+        session.scalars(
+            select(MentoringRequest)
+            .where(*conditions)
+            .options(selectinload(MentoringRequest.topics), selectinload(MentoringRequest.student))
+            .order_by(MentoringRequest.created_at, MentoringRequest.id)
+            .limit(limit)
         )
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.db import dialect_insert
 from storage.models import (
@@ -43,6 +43,7 @@ def create_request(
     preferred_mentor_id: int | None,
     charter_version: int,
     now: datetime,
+    visible_to_mentors: bool = True,
 ) -> MentoringRequest | None:
     """A new open request, or None when the student already has one.
 
@@ -58,6 +59,7 @@ def create_request(
         status=RequestStatus.OPEN,
         charter_version=charter_version,
         created_at=now,
+        visible_to_mentors=visible_to_mentors,
         topics=[RequestTopic(topic=topic) for topic in dict.fromkeys(topics)],
     )
     try:
@@ -125,7 +127,8 @@ def unmatched_requests(
             .where(
                 MentoringRequest.team_id == team_id,
                 MentoringRequest.status == RequestStatus.OPEN,
-                MentoringRequest.created_at <= created_before,
+                # a request an admin opened again by hand has its full delay again from then
+                func.coalesce(MentoringRequest.reopened_at, MentoringRequest.created_at) <= created_before,
             )
             .order_by(MentoringRequest.created_at, MentoringRequest.id)
             .limit(limit)
@@ -182,3 +185,49 @@ def never_asked(session: Session, member_id: int) -> bool:
 
 def teams_with_students(session: Session) -> list[str]:
     return list(session.scalars(select(Member.team_id).where(Member.role == Role.STUDENT).distinct()))
+
+
+def reopen_expired_request(session: Session, request_id: int, now: datetime) -> bool:
+    """Open again a request closed unmatched (an admin is matching it by hand). False when it is not
+    expired any more, or when its student has another open request meanwhile: the partial unique index
+    on open requests decides, and the savepoint keeps the caller's transaction usable."""
+    try:
+        with session.begin_nested():
+            result = session.execute(
+                update(MentoringRequest)
+                .where(MentoringRequest.id == request_id, MentoringRequest.status == RequestStatus.EXPIRED)
+                .values(status=RequestStatus.OPEN, closed_at=None, reopened_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    except IntegrityError:
+        return False
+    return result.rowcount == 1
+
+
+def requests_for_admins(
+    session: Session, team_id: str, closed_since: datetime, limit: int
+) -> tuple[list[MentoringRequest], list[MentoringRequest]]:
+    """What admins may match by hand: the open requests, oldest first, and those closed unmatched since
+    `closed_since`, latest first; at most `limit` of each."""
+
+    def listed(*conditions, order) -> list[MentoringRequest]:  # type: ignore[no-untyped-def]
+        return list(
+            session.scalars(
+                select(MentoringRequest)
+                .where(MentoringRequest.team_id == team_id, *conditions)
+                .options(selectinload(MentoringRequest.topics), selectinload(MentoringRequest.student))
+                .order_by(*order)
+                .limit(limit)
+            )
+        )
+
+    open_ones = listed(
+        MentoringRequest.status == RequestStatus.OPEN,
+        order=(MentoringRequest.created_at, MentoringRequest.id),
+    )
+    expired = listed(
+        MentoringRequest.status == RequestStatus.EXPIRED,
+        MentoringRequest.closed_at >= closed_since,
+        order=(MentoringRequest.closed_at.desc(), MentoringRequest.id.desc()),
+    )
+    return open_ones, expired

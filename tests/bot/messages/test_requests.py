@@ -32,6 +32,7 @@ def test_request_modal_renders_every_field_in_both_languages(locale: str) -> Non
         "request_message",
         "request_language",
         "request_mentor",
+        "request_visibility",
         "request_charter",
     ]
     mentor = next(b for b in view["blocks"] if b.get("block_id") == "request_mentor")
