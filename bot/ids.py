@@ -114,3 +114,10 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 # The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
+
+# Verified alumni (bot/verification.py): the admins' Approve / Decline, value the alumnus's member id;
+# and the settings checkbox that turns verification on (open self-declaration when unticked)
+VERIFY_ALUMNUS_APPROVE = "verify_alumnus_approve"
+VERIFY_ALUMNUS_DECLINE = "verify_alumnus_decline"
+ALUMNI_VERIFICATION_INPUT = "alumni_verification"
+ALUMNI_VERIFICATION_ON = "on"

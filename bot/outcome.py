@@ -27,6 +27,7 @@ class NoticeKind(enum.StrEnum):
     PARTNER_DEACTIVATED = "partner_deactivated"
     CONFIRMATION = "confirmation"  # an answer to the person, sent to their DM
     DATA_DELETED = "data_deleted"
+    ALUMNUS_VERIFICATION = "alumnus_verification"  # to an admin: approve or decline a self-declared alumnus
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from handlers import (
     requests,
     settings,
     stats,
+    verification,
     volunteering,
 )
 
@@ -40,3 +41,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     privacy.register(app, bot)
     settings.register(app, bot)
     directory.register(app, bot)
+    verification.register(app, bot)
