@@ -115,9 +115,9 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
 
-# Verified alumni (bot/verification.py): the admins' Approve / Decline, value the alumnus's member id;
-# and the settings checkbox that turns verification on (open self-declaration when unticked)
+# Verified alumni (bot/verification.py): the admins' Approve / Decline, value the alumnus's member id
 VERIFY_ALUMNUS_APPROVE = "verify_alumnus_approve"
 VERIFY_ALUMNUS_DECLINE = "verify_alumnus_decline"
+# Verified alumni: the cadences modal's checkbox input (open self-declaration when unticked)
 ALUMNI_VERIFICATION_INPUT = "alumni_verification"
 ALUMNI_VERIFICATION_ON = "on"
