@@ -34,6 +34,7 @@ from storage.models import (
     RequestTopic,
     Role,
     SurveyAnswer,
+    Verification,
 )
 
 BATCH = 5000
@@ -71,6 +72,8 @@ def add_members(
             "team_id": team_id,
             "slack_user_id": user_id,
             "role": role,
+            # Alumni as the roster import leaves them: verified to mentor.
+            "verification": Verification.VERIFIED if role is Role.ALUMNUS else None,
             "locale": "fr" if position % 3 else "en",
             "tz": TZ,
             "display_name": f"Person {user_id}",

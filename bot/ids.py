@@ -148,3 +148,10 @@ HAND_MATCH_CANDIDATE = "hand_match_candidate"
 TAKE_QUEUED_REQUEST = "take_queued_request"
 CONFIRM_MENTOR_PROPOSAL = "confirm_mentor_proposal"
 REFUSE_MENTOR_PROPOSAL = "refuse_mentor_proposal"
+
+# Verified alumni (bot/verification.py): the admins' Approve / Decline, value the alumnus's member id
+VERIFY_ALUMNUS_APPROVE = "verify_alumnus_approve"
+VERIFY_ALUMNUS_DECLINE = "verify_alumnus_decline"
+# Verified alumni: the cadences modal's checkbox input (open self-declaration when unticked)
+ALUMNI_VERIFICATION_INPUT = "alumni_verification"
+ALUMNI_VERIFICATION_ON = "on"

@@ -31,6 +31,7 @@ class NoticeKind(enum.StrEnum):
     MEETING_BOOKED = "meeting_booked"
     MEETING_CANCELLED = "meeting_cancelled"
     MENTOR_PROPOSAL = "mentor_proposal"  # a mentor offered to take a queued request; the student answers
+    ALUMNUS_VERIFICATION = "alumnus_verification"  # to an admin: approve or decline a self-declared alumnus
 
 
 @dataclass(frozen=True)

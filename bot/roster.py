@@ -6,8 +6,9 @@ Three steps, so that a bad file or a Slack failure writes nothing:
    `;`-separated). Every problem is reported as `roster.csv:LINE:COLUMN: message`, like a compiler would.
 2. Look each email up with `users.lookupByEmail`, paced for its rate-limit tier (Tier 3, about 50 a minute;
    `--rate`). An email Slack does not know (`users_not_found`) is reported, not fatal.
-3. One transaction: each matched member is created or updated (role, graduation year, email). Running the
-   same file twice changes nothing the second time; role changes go to the settings audit trail.
+3. One transaction: each matched member is created or updated (role, graduation year, email); alumni are
+   marked verified, so that they can mentor. Running the same file twice changes nothing the second time;
+   role changes and verifications go to the settings audit trail.
 
 Topics are checked against the programme's topic keys but not stored: members have no topic column, and
 an alumnus's mentoring topics are theirs to choose when they volunteer.
@@ -22,18 +23,20 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot import slack
 from bot.context import BotContext
 from bot.members import role_named
 from bot.programme import programme_settings, topics_of
-from storage.models import Role
+from storage.models import Member, Role, Verification
 from storage.queries import settings as queries
-from storage.queries.members import get_or_create_member
+from storage.queries.members import get_or_create_member, mark_alumnus_verified
 
 logger = logging.getLogger(__name__)
 
@@ -286,9 +289,29 @@ def import_roster(
             if member.email != row.email:
                 member.email = row.email
                 changed = True
+            if row.role is Role.ALUMNUS and verify_roster_alumnus(session, team_id, member, now):
+                changed = True
             report.changed += changed
     logger.info("roster %s imported: %d matched, %d changed", name, report.matched, report.changed)
     return report
+
+
+def verify_roster_alumnus(session: Session, team_id: str, member: Member, now: datetime) -> bool:
+    """The school's roster lists this member as an alumnus: verified to mentor, recorded in the audit
+    trail. True only when that changed something. The demo verifies its alumni through it too."""
+    before = member.verification
+    if not mark_alumnus_verified(session, member.id, decided_by=IMPORTED_BY):
+        return False
+    queries.record_change(
+        session,
+        team_id,
+        changed_by=IMPORTED_BY,
+        setting=f"alumnus:{member.slack_user_id}",
+        old_value=str(before) if before else None,
+        new_value=Verification.VERIFIED.value,
+        now=now,
+    )
+    return True
 
 
 def progress_bar(stream: TextIO, width: int = 30) -> Callable[[int, int], None]:

@@ -134,7 +134,13 @@ def settings_modal(bot: BotContext, admin: Person, which: str) -> Outcome:
             view = messages.topics_modal(admin.locale, topics_as_lines(topics_of(settings)))
         else:
             values = {cadence.name: getattr(settings, cadence.name) for cadence in CADENCES}
-            view = messages.cadences_modal(admin.locale, values, CADENCE_LIMITS, settings.meeting_link)
+            view = messages.cadences_modal(
+                admin.locale,
+                values,
+                CADENCE_LIMITS,
+                settings.meeting_link,
+                alumni_verification=settings.alumni_verification,
+            )
     return Outcome(modal=view)
 
 
@@ -380,6 +386,7 @@ def save_cadences(bot: BotContext, admin: Person, view: dict) -> Message:
             )
             settings.meeting_link = link
             changed.append("meeting_link")
+        changed += _apply_alumni_verification(session, settings, read_alumni_verification(view), user_id, now)
     if not changed:
         return messages.saved(admin.locale, "cadences_unchanged")
     logger.info("admin %s changed cadences: %s", user_id, ", ".join(changed))
@@ -410,6 +417,34 @@ def _apply_cadences(
         )
         changed.append(name)
     return changed
+
+
+def read_alumni_verification(view: dict) -> bool | None:
+    """Whether the box "only verified alumni mentor" is ticked; None for a modal without it."""
+    values = _values(view)
+    if ids.ALUMNI_VERIFICATION_INPUT not in values:
+        return None
+    element = values[ids.ALUMNI_VERIFICATION_INPUT].get(ids.ALUMNI_VERIFICATION_INPUT) or {}
+    chosen = {option.get("value") for option in element.get("selected_options") or []}
+    return ids.ALUMNI_VERIFICATION_ON in chosen
+
+
+def _apply_alumni_verification(
+    session: Session, settings: ProgrammeSettings, wanted: bool | None, user_id: str, now: datetime
+) -> list[str]:
+    if wanted is None or wanted == settings.alumni_verification:
+        return []
+    queries.record_change(
+        session,
+        settings.team_id,
+        changed_by=user_id,
+        setting="alumni_verification",
+        old_value="on" if settings.alumni_verification else "off",
+        new_value="on" if wanted else "off",
+        now=now,
+    )
+    settings.alumni_verification = wanted
+    return ["alumni_verification"]
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.messages.booking import valid_link
 from bot.messages.volunteering import VolunteerAnswers
 from bot.outcome import Notice, NoticeKind, Outcome, reply
 from bot.programme import charter_in_force, charter_text, programme_settings, topics_of
+from bot.verification import ask_admins_about
 from storage.models import MentorProfile, Role
 from storage.queries.mentors import (
     find_mentor_profile,
@@ -263,6 +264,7 @@ def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outco
         labels = {
             topic.key: topic.label(person.locale) for topic in topics_of(programme_settings(session, team_id))
         }
+        verification = ask_admins_about(bot, session, person)
     confirmation = messages.volunteer_confirmation(
         person.locale,
         topic_labels=[labels.get(key, key) for key in answers.topics],
@@ -272,7 +274,10 @@ def save_volunteer_profile(bot: BotContext, person: Person, view: dict) -> Outco
         paused=state.paused,
     )
     return Outcome(
-        notices=(Notice(person.user_id, confirmation, NoticeKind.CONFIRMATION, person.member_id),),
+        notices=(
+            Notice(person.user_id, confirmation, NoticeKind.CONFIRMATION, person.member_id),
+            *verification,
+        ),
         homes=(person,),
         reoffer_team=team_id,
     )

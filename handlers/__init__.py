@@ -22,6 +22,7 @@ from handlers import (
     requests,
     settings,
     stats,
+    verification,
     volunteering,
 )
 
@@ -44,3 +45,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     directory.register(app, bot)
     booking.register(app, bot)
     hand_matching.register(app, bot)
+    verification.register(app, bot)

@@ -60,6 +60,13 @@ class Role(enum.StrEnum):
     ALUMNUS = "alumnus"
 
 
+class Verification(enum.StrEnum):
+    """Whether the programme lets a self-declared alumnus mentor; no value: not decided yet."""
+
+    VERIFIED = "verified"  # matched by the roster import, approved by an admin, or a mentor before 0008
+    DECLINED = "declined"  # an admin declined: they receive no request and are not in the directory
+
+
 class RequestStatus(enum.StrEnum):
     OPEN = "open"  # offered to mentors, or waiting for one to become available
     MATCHED = "matched"
@@ -224,6 +231,11 @@ class Member(Base):
     # that however many processes receive their messages, they get at most one answer a minute.
     last_dm_answer_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # Whether an alumnus may mentor (`Verification`), who decided ("roster-import" or an admin's Slack
+    # id) and when the admins were asked: once per person, claimed by a conditional UPDATE.
+    verification: Mapped[Verification | None] = mapped_column(String(16))
+    verification_decided_by: Mapped[str | None] = mapped_column(String(32))
+    verification_asked_at: Mapped[datetime | None]
 
     mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="member")
 
@@ -554,6 +566,9 @@ class ProgrammeSettings(Base):
     # The school's default video link for booked meetings: a URL template (`{booking}` is replaced by a
     # name of the booking's own), or None for "a Slack huddle in your DM".
     meeting_link: Mapped[str | None] = mapped_column(String(500))
+    # On: a self-declared alumnus mentors once the roster or an admin verified them. Off: open
+    # self-declaration, any alumnus not declined mentors at once.
+    alumni_verification: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 

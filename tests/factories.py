@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.roster import verify_roster_alumnus
 from bot.sandbox import Sandbox
 from storage.models import (
     Member,
@@ -26,6 +27,7 @@ from storage.models import (
     RequestStatus,
     RequestTopic,
     Role,
+    Verification,
 )
 from storage.queries.members import get_or_create_member
 
@@ -76,8 +78,10 @@ def make_mentor(
     how_i_can_help: str | None = None,
     in_directory: bool = True,
     graduation_year: int | None = None,
+    verified: bool = True,
 ) -> Member:
-    """An alumnus with a mentor profile, as if they had volunteered."""
+    """An alumnus with a mentor profile, as if they had volunteered; verified (as by the roster import)
+    unless `verified=False`."""
     member = make_member(
         session,
         team_id,
@@ -88,6 +92,7 @@ def make_mentor(
         inactive_since=inactive_since,
     )
     member.graduation_year = graduation_year
+    member.verification = Verification.VERIFIED if verified else None
     session.add(
         MentorProfile(
             member_id=member.id,
@@ -203,6 +208,13 @@ def mentor_in_sandbox(
             display_name=real_name,
             **profile,  # type: ignore[arg-type]
         ).id
+
+
+def verified_by_roster(sandbox: Sandbox, user_id: str) -> None:
+    """The school's roster lists this member as an alumnus, as `mentorbot import` would record it."""
+    with sandbox.bot.sessions.begin() as session:
+        member = get_or_create_member(session, sandbox.team_id, user_id)
+        verify_roster_alumnus(session, sandbox.team_id, member, sandbox.bot.clock.now())
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -40,11 +40,13 @@ from bot.i18n import t
 from bot.messages import requests as request_modal
 from bot.messages.offers import DECLINE_REASON_INPUT
 from bot.messages.volunteering import CHARTER_ACCEPTED
+from bot.roster import verify_roster_alumnus
 from bot.sandbox import Sandbox, start_sandbox
 from bot.slack_double.web_api import Message, UploadedFile
 from storage.db import create_database_engine
 from storage.migrate import upgrade_to_latest
 from storage.queries.demo import DemoFigures, demo_figures, member_count, pair_of_followup, pairs
+from storage.queries.members import get_or_create_member
 
 TEAM_ID = "T0001"
 SCHOOL_ZONE = ZoneInfo("Europe/Paris")
@@ -256,6 +258,7 @@ class Demo:
         self._calls_read = 0
         self.requests_made = 0
         self.matches = 0
+        self.approval: list[str] = []  # the admin's approval of the one alumnus the roster missed
 
     # ------------------------------------------------------------------------------------------------
     # The story
@@ -273,6 +276,7 @@ class Demo:
         for person in (*self.cast.alumni, *self.cast.students):
             self.now_queue.append(lambda p=person: self.choose_role(p))
         volunteers = self.rng.sample(self.cast.alumni, max(1, round(len(self.cast.alumni) * VOLUNTEER_RATE)))
+        self.verify_from_roster(missing=volunteers[0])
         for alumnus in volunteers:
             self._plan(self.rng.randrange(3), lambda a=alumnus: self.volunteer(a))
         for student in self.cast.students:
@@ -282,6 +286,32 @@ class Demo:
             self.step(day)
             self.progress.show(step + 1, self._caption(day), stage=str(int(day // DAYS_PER_MONTH)))
         self.admin_reads_the_report()
+
+    def verify_from_roster(self, missing: DemoPerson) -> None:
+        """The school's roster verifies its alumni, as `mentorbot import` does, all but `missing`: when
+        they volunteer, the admin is asked and approves them."""
+        with self.sandbox.bot.sessions.begin() as session:
+            for alumnus in self.cast.alumni:
+                if alumnus is not missing:
+                    member = get_or_create_member(session, TEAM_ID, alumnus.user_id)
+                    verify_roster_alumnus(session, TEAM_ID, member, self.clock.now())
+
+    def approve_alumnus(self, user_id: str, key: tuple[str, str]) -> None:
+        """The admin approves the alumnus the roster missed; the demo prints what they saw."""
+        message = next((m for m in self.slack.messages_to(user_id) if (m.channel, m.ts) == key), None)
+        if message is None or not self.click_latest(user_id, key, ids.VERIFY_ALUMNUS_APPROVE):
+            return
+        label = _label_of(message.blocks, ids.VERIFY_ALUMNUS_APPROVE)
+        self.approval = [
+            *render_blocks(message.blocks, self._name_of),
+            t(self.locale, "demo.clicked", label=label),
+        ]
+        answers = self.slack.messages_to(user_id)
+        after = next((m for m in answers if (m.channel, m.ts) == key), None)
+        latest = answers[-1] if answers else None
+        answer = after if after is not None and after.blocks != message.blocks else latest
+        if answer is not None and answer is not message:
+            self.approval += render_blocks(answer.blocks, self._name_of)
 
     def admin_reads_the_report(self) -> None:
         """The admin asks for the figures since the start, then exports the CSV files to their DM."""
@@ -483,6 +513,9 @@ class Demo:
     def _react(self, user_id: str, message: Message) -> None:
         buttons = _action_ids(message.blocks)
         where = (message.channel, message.ts)
+        if ids.VERIFY_ALUMNUS_APPROVE in buttons:
+            self._plan(self.day, lambda: self.approve_alumnus(user_id, where))
+            return
         if ids.ACCEPT_OFFER in buttons:
             pause = policy.offer_answer(self.rng)
             if pause is not None:
@@ -540,6 +573,8 @@ class Demo:
         admin = self.cast.admin
         title = t(self.locale, "demo.admin_report", name=admin.name, command=f"{ids.STATS_COMMAND} all")
         lines = ["", f"━━ {title} ".ljust(78, "━"), ""]
+        if self.approval:
+            lines += [t(self.locale, "demo.admin_approval", name=admin.name), *self.approval, ""]
         answers = [m for m in self.slack.messages_to(admin.user_id) if m.ephemeral]
         reports = [m for m in answers if ids.EXPORT_STATS_CSV in _action_ids(m.blocks)]
         if reports:

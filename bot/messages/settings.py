@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    CheckboxesElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
+    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
@@ -91,6 +93,8 @@ def change_line(locale: str, change: Change) -> str:
     """`• <date> <@who>: what, old → new`; roles, the charter and topics said in words."""
     if change.setting.startswith("role:"):
         what = t(locale, "settings.change_role", name=mention(change.setting.removeprefix("role:")))
+    elif change.setting.startswith("alumnus:"):
+        what = t(locale, "verification.change", name=mention(change.setting.removeprefix("alumnus:")))
     elif change.setting in ("charter", "topics", "recruiting"):
         what = t(locale, f"settings.change_{change.setting}")
     else:
@@ -253,10 +257,15 @@ def _long_input(action_id: str, label: str, initial: str, max_length: int) -> In
 
 
 def cadences_modal(
-    locale: str, values: dict[str, int], limits: dict[str, tuple[int, int]], meeting_link: str | None = None
+    locale: str,
+    values: dict[str, int],
+    limits: dict[str, tuple[int, int]],
+    meeting_link: str | None = None,
+    alumni_verification: bool | None = None,
 ) -> dict:
     """One whole-number input per cadence, each with its allowed range in its hint; then the school's
-    default video link for booked meetings (empty: a Slack huddle)."""
+    default video link for booked meetings (empty: a Slack huddle) and, when given, the alumni
+    verification checkbox (ticked: only verified alumni mentor)."""
     blocks: list[AnyBlock] = [section(t(locale, "settings.cadences_modal.intro"))]
     for name, (minimum, maximum) in limits.items():
         input_id = ids.CADENCE_INPUT_PREFIX + name
@@ -287,6 +296,8 @@ def cadences_modal(
             ),
         )
     )
+    if alumni_verification is not None:
+        blocks.append(_alumni_verification_input(locale, alumni_verification))
     return modal(
         callback_id=ids.CADENCES_VIEW,
         title=t(locale, "settings.cadences_modal.title"),
@@ -294,6 +305,24 @@ def cadences_modal(
         close=t(locale, "settings.cancel"),
         private_metadata=locale,
         blocks=blocks,
+    )
+
+
+def _alumni_verification_input(locale: str, ticked: bool) -> InputBlock:
+    option = Option(
+        value=ids.ALUMNI_VERIFICATION_ON,
+        text=PlainTextObject(text=t(locale, "verification.settings_option")),
+    )
+    return InputBlock(
+        block_id=ids.ALUMNI_VERIFICATION_INPUT,
+        label=PlainTextObject(text=t(locale, "verification.settings_label")),
+        hint=PlainTextObject(text=t(locale, "verification.settings_hint")),
+        optional=True,  # unticked is an answer: open self-declaration
+        element=CheckboxesElement(
+            action_id=ids.ALUMNI_VERIFICATION_INPUT,
+            options=[option],
+            initial_options=[option] if ticked else None,
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from storage.models import (
     RequestTopic,
 )
 from storage.queries.matching import mentor_score
+from storage.queries.members import unverified_alumni
 
 # Slack's cap on a static select's options.
 MAX_CHOICES = 100
@@ -52,8 +53,11 @@ class DirectoryEntry(NamedTuple):
     how_i_can_help: str | None
 
 
-def _listed(team_id: str, student_id: int) -> list[ColumnElement[bool]]:
+def _listed(session: Session, team_id: str, student_id: int) -> list[ColumnElement[bool]]:
+    """A mentor the directory shows: available, listed by choice, still in Slack, verified (or under
+    open self-declaration, not declined), never the student."""
     return [
+        MentorProfile.member_id.not_in(unverified_alumni(session, team_id)),
         MentorProfile.team_id == team_id,
         MentorProfile.paused.is_(False),
         MentorProfile.active_mentee_count < MentorProfile.capacity,
@@ -116,7 +120,7 @@ def directory_page(
         )
         .join(Member, Member.id == MentorProfile.member_id)
         .outerjoin(shared, shared.c.member_id == MentorProfile.member_id)
-        .where(*_listed(team_id, student_id), *_filtered(filters))
+        .where(*_listed(session, team_id, student_id), *_filtered(filters))
         .order_by(score.desc(), MentorProfile.volunteered_at, MentorProfile.member_id)
         .offset(max(0, offset))
         .limit(limit + 1)
@@ -161,7 +165,7 @@ def directory_choices(session: Session, team_id: str, student_id: int) -> tuple[
     industries = session.scalars(
         select(MentorProfile.industry)
         .join(Member, Member.id == MentorProfile.member_id)
-        .where(*_listed(team_id, student_id), MentorProfile.industry.is_not(None))
+        .where(*_listed(session, team_id, student_id), MentorProfile.industry.is_not(None))
         .distinct()
         .order_by(MentorProfile.industry)
         .limit(MAX_CHOICES)
@@ -169,7 +173,7 @@ def directory_choices(session: Session, team_id: str, student_id: int) -> tuple[
     years = session.scalars(
         select(Member.graduation_year)
         .join(MentorProfile, MentorProfile.member_id == Member.id)
-        .where(*_listed(team_id, student_id), Member.graduation_year.is_not(None))
+        .where(*_listed(session, team_id, student_id), Member.graduation_year.is_not(None))
         .distinct()
         .order_by(Member.graduation_year.desc())
         .limit(MAX_CHOICES)
@@ -208,6 +212,7 @@ def mentors_joined_between(
                 MentorProfile.volunteered_at < until,
                 Member.inactive_since.is_(None),
                 MentorTopic.topic.in_(list(topics) or [""]),
+                MentorProfile.member_id.not_in(unverified_alumni(session, team_id)),
             )
         )
         or 0

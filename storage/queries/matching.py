@@ -29,6 +29,7 @@ from storage.models import (
     RequestStatus,
     RequestTopic,
 )
+from storage.queries.members import unverified_alumni
 
 # How a candidate's score is made. One shared topic is worth 10; speaking the student's preferred
 # language is worth a bit more than one extra shared topic but less than two; each free place adds a
@@ -131,6 +132,7 @@ def rank_mentors(
                 MentorProfile.member_id.not_in(gone),
                 MentorProfile.member_id.not_in(already_offered),
                 MentorProfile.member_id.not_in(_excluded_for(student_id)),
+                MentorProfile.member_id.not_in(unverified_alumni(session, team_id)),
             )
             .order_by(score.desc(), MentorProfile.volunteered_at, MentorProfile.member_id)
             .limit(limit)
@@ -151,6 +153,7 @@ def is_available_mentor(session: Session, *, team_id: str, member_id: int, stude
                 MentorProfile.member_id == member_id,
                 *_available(team_id),
                 MentorProfile.member_id.not_in(_excluded_for(student_id)),
+                MentorProfile.member_id.not_in(unverified_alumni(session, team_id)),
             )
         )
         is not None
@@ -182,6 +185,7 @@ def search_available_mentors(
         *_available(team_id),
         Member.slack_user_id != student_user_id,
         Member.id.not_in(excluded),
+        Member.id.not_in(unverified_alumni(session, team_id)),
     ]
     if typed:
         pattern = "%" + typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

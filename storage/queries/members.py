@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from storage.db import dialect_insert
 from storage.models import (
     Member,
+    ProgrammeSettings,
+    Role,
+    Verification,
 )
 
 
@@ -80,3 +83,72 @@ def admin_member_ids(session: Session, team_id: str, configured_admins: Sequence
             .order_by(Member.id)
         )
     )
+
+
+# ------------------------------------------------------------------------------------------------------
+# Verified alumni: only they receive requests and appear in the directory, unless the school chose open
+# self-declaration
+
+
+def alumni_verification_on(session: Session, team_id: str) -> bool:
+    """The school's choice: True (the default, also before its settings row exists) when alumni mentor
+    only once verified; False for open self-declaration."""
+    value = session.scalar(
+        select(ProgrammeSettings.alumni_verification).where(ProgrammeSettings.team_id == team_id)
+    )
+    return value is not False
+
+
+def unverified_alumni(session: Session, team_id: str) -> Select[tuple[int]]:
+    """The ids of the team's alumni who may not mentor now, as a subquery: not verified (or, under open
+    self-declaration, declined). Few rows, read on `ix_members_team_role`."""
+    alumnus = aliased(Member)  # never correlated with the `members` of the query it is used in
+    if alumni_verification_on(session, team_id):
+        barred = or_(alumnus.verification.is_(None), alumnus.verification != Verification.VERIFIED)
+    else:
+        barred = alumnus.verification == Verification.DECLINED
+    return select(alumnus.id).where(alumnus.team_id == team_id, alumnus.role == Role.ALUMNUS, barred)
+
+
+def mark_alumnus_verified(session: Session, member_id: int, *, decided_by: str) -> bool:
+    """The school's roster says this member is an alumnus: verified, whatever was decided before. True
+    only when it changed something, so that an import run twice records nothing the second time."""
+    result = session.execute(
+        update(Member)
+        .where(
+            Member.id == member_id,
+            or_(Member.verification.is_(None), Member.verification != Verification.VERIFIED),
+        )
+        .values(verification=Verification.VERIFIED, verification_decided_by=decided_by)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def decide_verification(
+    session: Session, member_id: int, verification: Verification, decided_by: str
+) -> bool:
+    """An admin's Approve or Decline, claimed by a conditional UPDATE: True for the one click that decided,
+    False when someone (another admin, the roster) already had."""
+    result = session.execute(
+        update(Member)
+        .where(Member.id == member_id, Member.verification.is_(None))
+        .values(verification=verification, verification_decided_by=decided_by)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
+def claim_verification_request(session: Session, member_id: int, now: datetime) -> bool:
+    """True once per member: the admins are asked about an alumnus only the first time."""
+    result = session.execute(
+        update(Member)
+        .where(
+            Member.id == member_id,
+            Member.verification.is_(None),
+            Member.verification_asked_at.is_(None),
+        )
+        .values(verification_asked_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.cli import main
 from bot.roster import Pacer, progress_bar
 from bot.slack_double import SlackStandIn
-from storage.models import Member, Role, SettingsChange
+from storage.models import Member, Role, SettingsChange, Verification
 
 HEADER = "email,role,graduation_year,topics\n"
 FAST = ["--rate", "600000"]  # 0.1 ms between lookups: the pacing is tested on its own below
@@ -63,13 +63,16 @@ def test_a_good_roster_sets_roles_and_a_second_run_changes_nothing(
     assert "\r" not in out  # no progress bar when stdout is not a terminal
     with sessions.begin() as session:
         audit = session.scalars(select(SettingsChange.setting).order_by(SettingsChange.id)).all()
-    assert audit == ["role:UANNA", "role:ULEO"]
+    assert audit == ["role:UANNA", "alumnus:UANNA", "role:ULEO"]  # the roster verifies its alumni
+    with sessions.begin() as session:
+        verification = dict(session.execute(select(Member.slack_user_id, Member.verification)).all())
+    assert verification == {"UANNA": Verification.VERIFIED, "ULEO": None}
 
     assert main(["import", path, *FAST]) == 0
 
     assert "2 matched to Slack accounts, 0 changed, 2 unchanged" in capsys.readouterr().out
     with sessions.begin() as session:
-        assert len(session.scalars(select(SettingsChange)).all()) == 2
+        assert len(session.scalars(select(SettingsChange)).all()) == 3  # nothing more the second time
 
 
 def test_duplicate_rows_are_skipped_and_unknown_emails_reported(

@@ -425,3 +425,33 @@ def test_waiting_backs_off_and_gives_up_at_the_deadline() -> None:
 
     assert failure.value.exit_code == 1
     assert slept == [0.5, 1.0, 2.0, 4.0, 2.5]  # doubling, the last one cut at the deadline
+
+
+@pytest.mark.parametrize("fresh_database_url", ["sqlite", "postgresql"], indirect=True)
+def test_alumni_in_the_programme_before_verification_stay_verified(fresh_database_url: str) -> None:
+    from sqlalchemy import text
+
+    from storage.db import create_database_engine
+    from storage.migrate import migrate_to
+
+    engine = create_database_engine(fresh_database_url)
+    try:
+        migrate_to(engine, "0008")  # the migration before verification
+        with engine.begin() as connection:
+            for user_id, role in (("UALUM", "alumnus"), ("USTU", "student"), ("UNEW", None)):
+                connection.execute(
+                    text(
+                        "INSERT INTO members (team_id, slack_user_id, role, is_workspace_admin, "
+                        "wants_student_reminders, created_at) VALUES ('T1', :user, :role, false, true, "
+                        "CURRENT_TIMESTAMP)"
+                    ),
+                    {"user": user_id, "role": role},
+                )
+        migrate_to(engine, "0009")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT slack_user_id, verification FROM members")).all()
+            verification_on = connection.execute(text("SELECT count(*) FROM programme_settings")).scalar()
+        assert dict(rows) == {"UALUM": "verified", "USTU": None, "UNEW": None}
+        assert verification_on == 0  # no settings row yet: the default (verification on) applies
+    finally:
+        engine.dispose()

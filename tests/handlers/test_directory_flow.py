@@ -11,7 +11,14 @@ from bot.clock import ManualClock
 from bot.sandbox import Sandbox
 from storage.models import Offer, OfferStatus
 from tests.conftest import START
-from tests.factories import action_ids, make_student, mentor_in_sandbox, shown_text, student_in_sandbox
+from tests.factories import (
+    action_ids,
+    make_student,
+    mentor_in_sandbox,
+    shown_text,
+    student_in_sandbox,
+    verified_by_roster,
+)
 from tests.factories_followups import dispatch_through_quiet_hours
 
 
@@ -160,6 +167,7 @@ def test_opting_out_in_the_volunteer_modal_hides_the_mentor_and_the_line_is_save
     sandbox.slack.add_user("UALUM", locale="en-GB", real_name="Alex Alum")
     sandbox.command("UALUM")
     sandbox.click("UALUM", sandbox.slack.last_message_to("UALUM"), ids.CHOOSE_ROLE_ALUMNUS)
+    verified_by_roster(sandbox, "UALUM")
     sandbox.command("UALUM", "volunteer")
     form = sandbox.slack.last_view_opened()
     directory_box = next(b for b in form["blocks"] if b.get("block_id") == ids.VOLUNTEER_IN_DIRECTORY)

@@ -12,6 +12,7 @@ from bot.messages.volunteering import CHARTER_ACCEPTED
 from bot.sandbox import Sandbox
 from storage.models import CharterAcceptance, Member, MentorProfile
 from storage.queries.mentors import find_mentor_profile
+from tests.factories import verified_by_roster
 
 TEAM = "T0001"
 VALID = {
@@ -104,6 +105,7 @@ def test_an_alumnus_volunteers_and_is_thanked_by_dm_with_what_they_offer(
     sandbox: Sandbox, offers_asked: list[str]
 ) -> None:
     alumnus(sandbox)
+    verified_by_roster(sandbox, "UALUM")
 
     view = open_volunteer_modal(sandbox)
     assert view["callback_id"] == ids.VOLUNTEER_VIEW
