@@ -114,3 +114,20 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 # The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
+
+# Issue 15 §4: the report's failed follow-ups re-sent (value: the follow-up's id; "all" for every one)
+RESEND_FOLLOWUP = "resend_followup"
+RESEND_ALL_FOLLOWUPS = "resend_all_followups"
+
+# Issue 15 §5: recognition. The admins' "Ask to share" (value: their "mentor to thank" follow-up's id),
+# its channel modal, the mentor's consent (value: the kudos id), and the thank-you settings modal.
+KUDOS_ASK = "kudos_ask"
+KUDOS_VIEW = "kudos_modal"
+KUDOS_YES = "kudos_yes"
+KUDOS_NO = "kudos_no"
+OPEN_THANKS_MODAL = "open_thanks_modal"
+THANKS_VIEW = "thanks_modal"
+# Recognition: the inputs of the kudos and thank-you modals (read from the view state, not listened to)
+KUDOS_CHANNEL = "kudos_channel"
+THANKS_TEXT_FR = "thanks_text_fr"
+THANKS_TEXT_EN = "thanks_text_en"

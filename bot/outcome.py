@@ -27,6 +27,7 @@ class NoticeKind(enum.StrEnum):
     PARTNER_DEACTIVATED = "partner_deactivated"
     CONFIRMATION = "confirmation"  # an answer to the person, sent to their DM
     DATA_DELETED = "data_deleted"
+    KUDOS = "kudos"  # a mentor's public thank-you, posted to a channel with their consent
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from handlers import (
     menu,
     offers,
     privacy,
+    recognition,
     requests,
     settings,
     stats,
@@ -40,3 +41,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     privacy.register(app, bot)
     settings.register(app, bot)
     directory.register(app, bot)
+    recognition.register(app, bot)

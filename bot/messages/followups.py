@@ -32,6 +32,8 @@ from bot.messages.kit import (
     section,
     slack_date,
 )
+from bot.messages.recognition import ImpactFigures, admin_to_thank, impact_note, reminder_topics
+from bot.messages.topics import Topic
 from storage.models import FollowupKind
 
 COMMENT_MAX_LENGTH = 1000
@@ -55,6 +57,13 @@ class FollowupContent:
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
+    # The impact note (mentor thanks): the mentor's school year, and the school's thank-you by language
+    # (None: the catalogue's words).
+    impact: ImpactFigures | None = None
+    thanks: tuple[tuple[str, str | None], ...] = ()
+    # The student reminder: the student's own topics (latest request, else roster) and who covers them.
+    student_topics: tuple[Topic, ...] = ()
+    mentors_in_topics: int = 0
 
     @property
     def partner_user_id(self) -> str | None:
@@ -209,6 +218,10 @@ def _closing_survey(locale: str, c: FollowupContent) -> Message:
 
 
 def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
+    if c.impact is not None:
+        thanks = dict(c.thanks).get(locale) or t(locale, "recognition.thanks_default")
+        student = c.student_user_id if c.kind is FollowupKind.MENTOR_THANKS else None
+        return impact_note(locale, student, c.impact, thanks)
     text = t(
         locale,
         "followups.mentor_thanks.text",
@@ -219,8 +232,16 @@ def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
     return message(text, [section(text)])
 
 
+def _admin_mentor_to_thank(locale: str, c: FollowupContent) -> Message:
+    impact = c.impact or ImpactFigures(0, 0, None)
+    return admin_to_thank(locale, c.followup_id, c.mentor_user_id, impact)
+
+
 def _student_reminder(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "followups.student_reminder.text", mentors=c.mentors)
+    if c.student_topics:
+        labels = [topic.label(locale) for topic in c.student_topics]
+        text = reminder_topics(locale, labels, c.mentors_in_topics) + "\n" + text
     news = (
         [section(tn(locale, "followups.student_reminder.new_mentors", c.new_mentors, days=c.days))]
         if c.new_mentors
@@ -315,6 +336,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIT_CHECK: _fit_check,
     FollowupKind.ADMIN_NOT_A_GOOD_FIT: _admin_not_a_good_fit,
     FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,
+    FollowupKind.MENTOR_YEAR_IMPACT: _mentor_thanks,
+    FollowupKind.ADMIN_MENTOR_TO_THANK: _admin_mentor_to_thank,
 }
 
 
