@@ -47,6 +47,18 @@ class ImpactFigures:
     average_rating: float | None
 
 
+THANKS_SHOWN = 2000  # escaped characters of the school's text in a section (Slack's limit: 3000)
+
+
+def escaped_within(user_text: str, limit: int) -> str:
+    """`user_text` escaped, shortened (before escaping, so no entity is cut) to fit in `limit`."""
+    shown = escape(user_text)
+    while len(shown) > limit:
+        user_text = user_text[: max(0, len(user_text) * limit // len(shown) - 1)]
+        shown = escape(user_text) + "…"
+    return shown
+
+
 def kind_label(locale: str, kind: str) -> str:
     return catalogue(locale).get(f"followups.home.kinds.{kind}", kind)
 
@@ -118,7 +130,7 @@ def impact_note(locale: str, student_user_id: str | None, impact: ImpactFigures,
         meetings=impact.meetings,
         rating=rating_text(locale, impact.average_rating),
     )
-    return message(title, [section(title), section(figures), section(escape(thanks[:2500]))])
+    return message(title, [section(title), section(figures), section(escaped_within(thanks, THANKS_SHOWN))])
 
 
 def reminder_topics(locale: str, topic_labels: Sequence[str], mentors: int) -> str:
@@ -207,7 +219,7 @@ def kudos_post(locale: str, mentor_user_id: str, impact: ImpactFigures, thanks: 
         mentor=mention(mentor_user_id),
         students=impact.students,
         meetings=impact.meetings,
-        thanks=escape(thanks[:THANKS_MAX_LENGTH]),
+        thanks=escaped_within(thanks, THANKS_SHOWN),
     )
     return message(body, [section(body)])
 
