@@ -126,6 +126,6 @@ def _directory_view(bot: BotContext, person: Person, filters: DirectoryFilters, 
 
 
 def _student_topics(session: Session, student_id: int, school_topics: list[str]) -> list[str]:
-    """What the student asked about last; a student who never asked is matched on all the school's topics
-    (the ranking then favours mentors who cover more of them)."""
+    """What the student asked about last, else the topics their roster gives them; a student with neither
+    is matched on all the school's topics (the ranking then favours mentors who cover more of them)."""
     return topics_asked_by(session, student_id) or school_topics

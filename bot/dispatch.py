@@ -51,6 +51,7 @@ from bot.followups import (
 from bot.matching import expire_stale_offers, resend_undelivered_offers
 from bot.messages.kit import Message
 from bot.programme import programme_settings
+from bot.recognition import plan_year_end_notes
 from bot.requests import expire_unmatched_requests, plan_never_asked_reminders
 from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
 from storage.models import Followup, FollowupKind, FollowupState, Member, ProgrammeSettings
@@ -140,8 +141,10 @@ def run_dispatch_pass(
     dispatcher: str | None = None,
     client: WebClient | None = None,
     sweep: bool = True,
+    only: Sequence[int] | None = None,
 ) -> DispatchReport:
-    """One pass as of `now` (the bot's clock by default): sweeps, then every due follow-up.
+    """One pass as of `now` (the bot's clock by default): sweeps, then every due follow-up (with `only`,
+    just these: an admin's re-send, which sweeps nothing).
 
     Due follow-ups go a batch at a time: one transaction claims the batch, one decides and renders it,
     Slack is called for each message outside any transaction, and one transaction records what was sent.
@@ -151,7 +154,7 @@ def run_dispatch_pass(
     client = client or dispatch_client(bot)
     report = DispatchReport(now=now)
     report.paused_teams = _still_paused(bot, client)
-    if sweep:
+    if sweep and only is None:
         report.planned = run_sweeps(bot, now, skip_teams=report.paused_teams)
     handled = 0
     while handled < MAX_ROWS_PER_PASS and not report.rate_limited:
@@ -163,6 +166,7 @@ def run_dispatch_pass(
                 lease_until=now + LEASE,
                 batch=CLAIM_BATCH,
                 skip_teams=report.paused_teams,
+                only=only,
             )
         if not claimed:
             break
@@ -516,7 +520,7 @@ def _recipient_gone(
 
 def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -> int:
     """Expire unmatched requests and unanswered offers, plan student reminders, close silent pairs' ended
-    terms and long-dormant mentorships; how many rows planned.
+    terms and long-dormant mentorships, plan the school year's impact notes; how many rows planned.
     A paused workspace is left as it is: its offers' DMs could not be updated nor new ones sent."""
     with bot.sessions.begin() as session:
         teams = teams_with_students(session)
@@ -526,4 +530,5 @@ def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -
         deliver(bot, expire_stale_offers(bot, team_id, now), team_id=team_id)
         planned += plan_never_asked_reminders(bot, team_id, now)
         deliver(bot, close_silent_mentorships(bot, team_id, now), team_id=team_id)
+        planned += plan_year_end_notes(bot, team_id, now)
     return planned

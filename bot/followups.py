@@ -30,6 +30,7 @@ from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import followups as messages
 from bot.messages.followups import Cadences, FollowupContent
 from bot.messages.kit import AnyBlock, Message
+from bot.messages.recognition import ImpactFigures
 from bot.outcome import Notice, NoticeKind, Outcome, Update, reply
 from bot.programme import programme_settings, topics_of
 from storage.models import (
@@ -64,6 +65,7 @@ from storage.queries.mentorships import (
     set_mentorship_status,
     terms_ended_before,
 )
+from storage.queries.recognition import mentor_impact
 from storage.queries.requests import never_asked
 from storage.queries.settings import still_invitable
 
@@ -400,6 +402,19 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             meeting_mode=booking.mode if booking else None,
             meeting_link=booking.link if booking else None,
             cadences=cadences,
+            **(_impact_of(session, mentorship.mentor.id, followup) if kind in _IMPACT_KINDS else {}),
+        )
+    if kind in _IMPACT_KINDS:  # the school year's notes: about the recipient, or the mentor of the period
+        mentor = (
+            followup.recipient
+            if kind is FollowupKind.MENTOR_YEAR_IMPACT
+            else session.get(Member, mentor_of_period(followup.period) or 0)
+        )
+        return FollowupContent(
+            followup_id=followup.id,
+            kind=kind,
+            mentor_user_id=mentor.slack_user_id if mentor is not None else None,
+            **(_impact_of(session, mentor.id, followup) if mentor is not None else {}),
         )
     if kind is FollowupKind.STUDENT_REMINDER:
         topic_keys = [topic.key for topic in topics_of(settings)]
@@ -407,10 +422,13 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
         # their latest request; a student who never asked has none, so all the school's topics), counted
         # up to when it was due, so the message reads the same when shown again with its answer.
         interval_days = max(1, settings.student_reminder_interval_days)
-        topics = topics_asked_by(session, followup.recipient_id) or topic_keys
+        own_topics = [key for key in topics_asked_by(session, followup.recipient_id) if key in topic_keys]
+        topics = own_topics or topic_keys
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
+            student_topics=tuple(topic for topic in topics_of(settings) if topic.key in own_topics),
+            mentors_in_topics=mentors_covering(session, followup.team_id, own_topics) if own_topics else 0,
             mentors=mentors_covering(session, followup.team_id, topic_keys),
             days=interval_days,
             new_mentors=mentors_joined_between(
@@ -433,6 +451,55 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             request_id=request.id,
         )
     return FollowupContent(followup_id=followup.id, kind=kind, cadences=cadences)
+
+
+def school_year_start(moment: datetime, end_month: int) -> datetime:
+    """When the school year `moment` falls in began (UTC): the first day after its last month ends."""
+    start_month = end_month % 12 + 1
+    start = datetime(moment.year, start_month, 1, tzinfo=UTC)
+    return start if start <= moment else start.replace(year=moment.year - 1)
+
+
+_IMPACT_KINDS = (
+    FollowupKind.MENTOR_THANKS,
+    FollowupKind.MENTOR_YEAR_IMPACT,
+    FollowupKind.ADMIN_MENTOR_TO_THANK,
+)
+
+
+def year_end_period(year_end: datetime, mentor_id: int | None = None) -> FollowupPeriod:
+    """The school year that ended at `year_end`: `y20270701`, and `y20270701:n12` for admins' notice
+    about mentor 12 (one a mentor a year, by the unique key)."""
+    return FollowupPeriod(f"y{year_end:%Y%m%d}", f"n{mentor_id}" if mentor_id is not None else "")
+
+
+def mentor_of_period(period: FollowupPeriod) -> int | None:
+    step = period.step
+    return int(step[1:]) if step[:1] == "n" and step[1:].isdigit() else None
+
+
+def _year_ended_at(period: FollowupPeriod) -> datetime | None:
+    scope = period.scope
+    if scope[:1] != "y" or not scope[1:].isdigit() or len(scope) != 9:
+        return None
+    return datetime.strptime(scope[1:], "%Y%m%d").replace(tzinfo=UTC)
+
+
+def _impact_of(session: Session, mentor_id: int, followup: Followup) -> dict:
+    """The impact note's content: the mentor's school year (the one that ended, for a year's note; up to
+    when the note was due, at a term's end), and the school's thank-you in each language."""
+    settings = programme_settings(session, followup.team_id)
+    year_end = _year_ended_at(followup.period)
+    if year_end is not None:
+        since, until = year_end.replace(year=year_end.year - 1), year_end
+    else:
+        since = school_year_start(followup.due_at, settings.school_year_end_month)
+        until = followup.due_at + timedelta(seconds=1)
+    impact = mentor_impact(session, mentor_id, since, until)
+    return {
+        "impact": ImpactFigures(impact.students, impact.meetings, impact.average_rating),
+        "thanks": (("fr", settings.thanks_text_fr), ("en", settings.thanks_text_en)),
+    }
 
 
 def _looks_back_and_turns_dormant(
@@ -794,6 +861,22 @@ def plan_closing_followups(bot: BotContext, mentorship_id: int, now: datetime) -
             ),
             now,
         )
+        _plan_mentor_to_thank(bot, session, mentorship, now)
+
+
+def _plan_mentor_to_thank(bot: BotContext, session: Session, mentorship: Mentorship, now: datetime) -> None:
+    """With a term's impact note, the admins hear of the mentor to thank (and may ask to share a kudos)."""
+    if mentorship.mentor_id is None:
+        return
+    plan_admin_notices(
+        bot,
+        session,
+        FollowupKind.ADMIN_MENTOR_TO_THANK,
+        team_id=mentorship.team_id,
+        period=FollowupPeriod.of_mentorship(mentorship.id),
+        now=now,
+        mentorship_id=mentorship.id,
+    )
 
 
 def _closing_rows(
@@ -904,6 +987,7 @@ def close_silent_mentorships(bot: BotContext, team_id: str, now: datetime) -> Ou
             if mentorship.mentor_id is not None:
                 sent.append((FollowupKind.MENTOR_THANKS, mentorship.mentor_id))
             queries.plan_followups(session, _closing_rows(mentorship, now, tuple(sent)), now)
+            _plan_mentor_to_thank(bot, session, mentorship, now)
             pairs += [person_of(bot, member) for member in (mentorship.student, mentorship.mentor) if member]
     return Outcome(homes=tuple(dict.fromkeys(pairs)), reoffer_team=team_id if closed else None)
 

@@ -155,3 +155,20 @@ VERIFY_ALUMNUS_DECLINE = "verify_alumnus_decline"
 # Verified alumni: the cadences modal's checkbox input (open self-declaration when unticked)
 ALUMNI_VERIFICATION_INPUT = "alumni_verification"
 ALUMNI_VERIFICATION_ON = "on"
+
+# Issue 15 §4: the report's failed follow-ups re-sent (value: the follow-up's id; "all" for every one)
+RESEND_FOLLOWUP = "resend_followup"
+RESEND_ALL_FOLLOWUPS = "resend_all_followups"
+
+# Issue 15 §5: recognition. The admins' "Ask to share" (value: their "mentor to thank" follow-up's id),
+# its channel modal, the mentor's consent (value: the kudos id), and the thank-you settings modal.
+KUDOS_ASK = "kudos_ask"
+KUDOS_VIEW = "kudos_modal"
+KUDOS_YES = "kudos_yes"
+KUDOS_NO = "kudos_no"
+OPEN_THANKS_MODAL = "open_thanks_modal"
+THANKS_VIEW = "thanks_modal"
+# Recognition: the inputs of the kudos and thank-you modals (read from the view state, not listened to)
+KUDOS_CHANNEL = "kudos_channel"
+THANKS_TEXT_FR = "thanks_text_fr"
+THANKS_TEXT_EN = "thanks_text_en"

@@ -32,6 +32,7 @@ class NoticeKind(enum.StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"
     MENTOR_PROPOSAL = "mentor_proposal"  # a mentor offered to take a queued request; the student answers
     ALUMNUS_VERIFICATION = "alumnus_verification"  # to an admin: approve or decline a self-declared alumnus
+    KUDOS = "kudos"  # a mentor's public thank-you, posted to a channel with their consent
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from bot.messages import recruiting as messages
 from bot.messages.kit import Message
 from bot.outcome import Outcome, reply
 from bot.programme import programme_settings
-from bot.stats import refuse_non_admin
+from bot.stats import recruiting_term, refuse_non_admin
 from storage.models import Followup, FollowupKind, FollowupPeriod
 from storage.queries import settings as queries
 from storage.queries.followups import PlannedFollowup, mark_answered, plan_followups
@@ -34,7 +34,7 @@ NOT_NOW = "not_now"
 
 def term_of(moment: datetime) -> str:
     """The term `moment` falls in: "2026-T1" (Jan-Apr), "2026-T2" (May-Aug), "2026-T3" (Sep-Dec)."""
-    return f"{moment.year:04d}-T{(moment.month - 1) // 4 + 1}"
+    return recruiting_term(moment)
 
 
 def campaign_status(session, team_id: str, now: datetime) -> queries.CampaignCounts:  # type: ignore[no-untyped-def]

@@ -6,12 +6,13 @@ Three steps, so that a bad file or a Slack failure writes nothing:
    `;`-separated). Every problem is reported as `roster.csv:LINE:COLUMN: message`, like a compiler would.
 2. Look each email up with `users.lookupByEmail`, paced for its rate-limit tier (Tier 3, about 50 a minute;
    `--rate`). An email Slack does not know (`users_not_found`) is reported, not fatal.
-3. One transaction: each matched member is created or updated (role, graduation year, email); alumni are
-   marked verified, so that they can mentor. Running the same file twice changes nothing the second time;
-   role changes and verifications go to the settings audit trail.
+3. One transaction: each matched member is created or updated (role, graduation year, email, topics);
+   alumni are marked verified, so that they can mentor. Running the same file twice changes nothing the
+   second time; role changes and verifications go to the settings audit trail.
 
-Topics are checked against the programme's topic keys but not stored: members have no topic column, and
-an alumnus's mentoring topics are theirs to choose when they volunteer.
+Topics are checked against the programme's topic keys and stored on the member: a student's interests
+before they ever ask, which the directory and the never-asked reminder lead with. An alumnus's mentoring
+topics stay theirs to choose when they volunteer.
 """
 
 from __future__ import annotations
@@ -288,6 +289,9 @@ def import_roster(
                 changed = True
             if member.email != row.email:
                 member.email = row.email
+                changed = True
+            if row.topics and member.topics != list(row.topics):
+                member.topics = list(row.topics)
                 changed = True
             if row.role is Role.ALUMNUS and verify_roster_alumnus(session, team_id, member, now):
                 changed = True

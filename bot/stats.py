@@ -32,6 +32,7 @@ from bot.context import BotContext
 from bot.members import Person
 from bot.messages import stats as stats_messages
 from bot.messages.kit import Message
+from bot.messages.recognition import CampaignFigures, FailedDelivery
 from bot.messages.stats import (
     FIRST_CONTACT_WITHIN_DAYS,
     MET_RECENTLY_DAYS,
@@ -43,8 +44,11 @@ from bot.messages.stats import (
 )
 from bot.outcome import FileToUpload, Outcome, Upload, reply
 from bot.programme import programme_settings, topics_of
+from storage.models import FollowupKind
 from storage.queries import stats as queries
 from storage.queries.delivery import paused_workspaces
+from storage.queries.followups import latest_failed_followups
+from storage.queries.settings import campaign_counts
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +150,11 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
         followups_held=delivery.held,
         inactive_members=members.inactive,
         delivery_paused_by=paused_workspaces(session).get(team_id),
+        failed_deliveries=tuple(
+            FailedDelivery(row.followup_id, row.kind, row.recipient_user_id, row.error)
+            for row in latest_failed_followups(session, team_id)
+        ),
+        campaign=_campaign_figures(session, team_id, now),
         trend=tuple(
             MonthTrend(
                 month=month,
@@ -156,6 +165,18 @@ def programme_stats(session: Session, team_id: str, period: Period, now: datetim
             for month in months
         ),
     )
+
+
+def recruiting_term(moment: datetime) -> str:
+    """The recruiting campaign's term `moment` falls in: "2026-T1" (Jan-Apr), "2026-T2", "2026-T3"."""
+    return f"{moment.year:04d}-T{(moment.month - 1) // 4 + 1}"
+
+
+def _campaign_figures(session: Session, team_id: str, now: datetime) -> CampaignFigures:
+    """This term's campaign: invited, delivered, volunteered since their invitation, declined."""
+    term = recruiting_term(now)
+    counts = campaign_counts(session, team_id, FollowupKind.RECRUITING_INVITE, term)
+    return CampaignFigures(term, counts.invited, counts.sent, counts.volunteered, counts.declined)
 
 
 def refuse_non_admin(person: Person, what: str) -> Message:

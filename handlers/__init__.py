@@ -19,6 +19,7 @@ from handlers import (
     menu,
     offers,
     privacy,
+    recognition,
     requests,
     settings,
     stats,
@@ -46,3 +47,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     booking.register(app, bot)
     hand_matching.register(app, bot)
     verification.register(app, bot)
+    recognition.register(app, bot)

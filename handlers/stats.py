@@ -14,10 +14,11 @@ from bot.exports import export_programme_csv
 from bot.hand_matching import REQUEST_WORDS, list_requests_for_admins
 from bot.members import Person
 from bot.outcome import Outcome, reply
+from bot.redelivery import resend_failed_followups
 from bot.settings import SETTINGS_WORDS, show_settings
 from bot.stats import refuse_non_admin, report_stats
 from handlers.background import in_background
-from handlers.payload import command_text
+from handlers.payload import clicked_value, command_text
 
 
 def answer_stats_command(bot: BotContext, person: Person, body: dict) -> Outcome:
@@ -35,6 +36,12 @@ def answer_export_click(bot: BotContext, person: Person, body: dict) -> Outcome:
     return export_programme_csv(bot, person)
 
 
+def answer_resend_click(bot: BotContext, person: Person, body: dict) -> Outcome:
+    return resend_failed_followups(bot, person, clicked_value(body))
+
+
 def register(app: App, bot: BotContext) -> None:
     app.command(ids.STATS_COMMAND)(in_background(bot, answer_stats_command))
     app.action(ids.EXPORT_STATS_CSV)(in_background(bot, answer_export_click))
+    app.action(ids.RESEND_FOLLOWUP)(in_background(bot, answer_resend_click))
+    app.action(ids.RESEND_ALL_FOLLOWUPS)(in_background(bot, answer_resend_click))

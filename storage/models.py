@@ -133,6 +133,8 @@ class FollowupKind(enum.StrEnum):
     CLOSED_WITHOUT_ANSWER = "closed_without_answer"  # to both, when a silent pair's mentorship closes itself
     MEETING_REMINDER = "meeting_reminder"  # the morning of a booked meeting, to both
     MEETING_HAPPENED = "meeting_happened"  # the day after a booked meeting, to both: did it happen?
+    MENTOR_YEAR_IMPACT = "mentor_year_impact"  # at the school year's end, to each mentor: their impact note
+    ADMIN_MENTOR_TO_THANK = "admin_mentor_to_thank"  # with each impact note, to admins: thank them publicly?
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,9 @@ class Member(Base):
     verification: Mapped[Verification | None] = mapped_column(String(16))
     verification_decided_by: Mapped[str | None] = mapped_column(String(32))
     verification_asked_at: Mapped[datetime | None]
+    # The topic keys the school's roster gives them (`mentorbot import`): a student's interests before they
+    # ever ask, which the directory and the never-asked reminder lead with.
+    topics: Mapped[list | None] = mapped_column(JSON)
 
     mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="member")
 
@@ -569,6 +574,11 @@ class ProgrammeSettings(Base):
     # On: a self-declared alumnus mentors once the roster or an admin verified them. Off: open
     # self-declaration, any alumnus not declined mentors at once.
     alumni_verification: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The school's thank-you in mentors' impact notes; None: the catalogue's words.
+    thanks_text_fr: Mapped[str | None] = mapped_column(Text)
+    thanks_text_en: Mapped[str | None] = mapped_column(Text)
+    # The month whose end closes the school year (6: end of June), when each mentor gets a yearly note.
+    school_year_end_month: Mapped[int] = mapped_column(Integer, default=6, server_default=text("6"))
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 
@@ -652,3 +662,25 @@ class DeliveryPause(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     error: Mapped[str] = mapped_column(String(64))
     paused_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class KudosStatus(enum.StrEnum):
+    ASKED = "asked"  # the mentor was asked whether they may be thanked publicly
+    SHARED = "shared"  # they said yes: the kudos was posted
+    DECLINED = "declined"  # they said no thanks: nothing is posted
+
+
+class Kudos(Base):
+    """An admin's wish to thank a mentor publicly in a channel, posted only once the mentor consents."""
+
+    __tablename__ = "kudos"
+    __table_args__ = (Index("ix_kudos_mentor", "mentor_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    asked_by: Mapped[str] = mapped_column(String(32))
+    status: Mapped[KudosStatus] = mapped_column(String(16), default=KudosStatus.ASKED)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

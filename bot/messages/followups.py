@@ -32,6 +32,8 @@ from bot.messages.kit import (
     section,
     slack_date,
 )
+from bot.messages.recognition import ImpactFigures, admin_to_thank, impact_note, reminder_topics
+from bot.messages.topics import Topic
 from storage.models import FollowupKind
 
 COMMENT_MAX_LENGTH = 1000
@@ -70,6 +72,13 @@ class FollowupContent:
     meeting_link: str | None = None
     cadences: Cadences = Cadences()
     request_id: int | None = None  # the request of an unmatched-request alert: "Find a mentor" opens it
+    # The impact note (mentor thanks): the mentor's school year, and the school's thank-you by language
+    # (None: the catalogue's words).
+    impact: ImpactFigures | None = None
+    thanks: tuple[tuple[str, str | None], ...] = ()
+    # The student reminder: the student's own topics (latest request, else roster) and who covers them.
+    student_topics: tuple[Topic, ...] = ()
+    mentors_in_topics: int = 0
 
     @property
     def partner_user_id(self) -> str | None:
@@ -264,6 +273,10 @@ def _closing_survey(locale: str, c: FollowupContent) -> Message:
 
 
 def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
+    if c.impact is not None:
+        thanks = dict(c.thanks).get(locale) or t(locale, "recognition.thanks_default")
+        student = c.student_user_id if c.kind is FollowupKind.MENTOR_THANKS else None
+        return impact_note(locale, student, c.impact, thanks)
     text = t(
         locale,
         "followups.mentor_thanks.text",
@@ -274,12 +287,20 @@ def _mentor_thanks(locale: str, c: FollowupContent) -> Message:
     return message(text, [section(text)])
 
 
+def _admin_mentor_to_thank(locale: str, c: FollowupContent) -> Message:
+    impact = c.impact or ImpactFigures(0, 0, None)
+    return admin_to_thank(locale, c.followup_id, c.mentor_user_id, impact)
+
+
 def _student_reminder(locale: str, c: FollowupContent) -> Message:
     text = t(
         locale,
         "followups.student_reminder.text",
         mentors=tn(locale, "followups.student_reminder.mentors", c.mentors),
     )
+    if c.student_topics:
+        labels = [topic.label(locale) for topic in c.student_topics]
+        text = reminder_topics(locale, labels, c.mentors_in_topics) + "\n" + text
     news = (
         [section(tn(locale, "followups.student_reminder.new_mentors", c.new_mentors, days=c.days))]
         if c.new_mentors
@@ -429,6 +450,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,
     FollowupKind.MEETING_REMINDER: _meeting_reminder,
     FollowupKind.MEETING_HAPPENED: _meeting_happened,
+    FollowupKind.MENTOR_YEAR_IMPACT: _mentor_thanks,
+    FollowupKind.ADMIN_MENTOR_TO_THANK: _admin_mentor_to_thank,
 }
 
 

@@ -203,6 +203,11 @@ def settings_view(locale: str, overview: SettingsOverview) -> Message:
             t(locale, "settings.start_recruiting"),
             ids.START_RECRUITING,
         ),
+        _with_button(
+            t(locale, "recognition.thanks_setting"),
+            t(locale, "recognition.thanks_button"),
+            ids.OPEN_THANKS_MODAL,
+        ),
     ]
     if overview.changes:
         lines = "\n".join(change_line(locale, change) for change in overview.changes)

@@ -11,6 +11,7 @@ from typing import ClassVar
 from bot import ids
 from bot.i18n import days, t, tn
 from bot.messages.kit import Message, button, buttons, escape, message, note, section
+from bot.messages.recognition import CampaignFigures, FailedDelivery, campaign_line, failed_deliveries
 
 VOLUNTEER_RATE_BENCHMARK = 0.25
 # The windows of two follow-through figures; bot/stats.py counts with them and the report names them.
@@ -95,6 +96,9 @@ class ProgrammeStats:
     trend: tuple[MonthTrend, ...]
     # The error Slack refuses the bot's token with, while the workspace's deliveries are paused.
     delivery_paused_by: str | None = None
+    # The latest failed follow-ups (re-sent from the report), and this term's recruiting campaign.
+    failed_deliveries: tuple[FailedDelivery, ...] = ()
+    campaign: CampaignFigures | None = None
 
     @property
     def volunteer_rate(self) -> float | None:
@@ -245,6 +249,12 @@ def report(
             section(follow_through),
             section(topics),
             section(delivery),
+            *failed_deliveries(locale, figures.failed_deliveries),
+            *(
+                [section(campaign_line(locale, figures.campaign))]
+                if figures.campaign is not None and figures.campaign.invited
+                else []
+            ),
             note(t(locale, CHART_NOTES[chart])),
             note(
                 t(

@@ -182,7 +182,8 @@ def directory_choices(session: Session, team_id: str, student_id: int) -> tuple[
 
 
 def topics_asked_by(session: Session, student_id: int) -> list[str]:
-    """The topics of the student's latest request: what they said they need, when they said it."""
+    """The topics of the student's latest request: what they said they need, when they said it; for a
+    student who never asked, the topics their school's roster gives them (possibly none)."""
     latest = (
         select(MentoringRequest.id)
         .where(MentoringRequest.student_id == student_id)
@@ -190,11 +191,18 @@ def topics_asked_by(session: Session, student_id: int) -> list[str]:
         .limit(1)
         .scalar_subquery()
     )
-    return list(
+    asked = list(
         session.scalars(
             select(RequestTopic.topic).where(RequestTopic.request_id == latest).order_by(RequestTopic.topic)
         )
     )
+    return asked or roster_topics_of(session, student_id)
+
+
+def roster_topics_of(session: Session, member_id: int) -> list[str]:
+    """The topic keys the roster import stored on the member, in the roster's order."""
+    topics = session.scalar(select(Member.topics).where(Member.id == member_id))
+    return [str(topic) for topic in topics or []]
 
 
 def mentors_joined_between(

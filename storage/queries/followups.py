@@ -25,6 +25,7 @@ from storage.models import (
     FollowupPeriod,
     FollowupState,
     Meeting,
+    Member,
 )
 from storage.models import Mentorship as MentorshipRow
 
@@ -91,10 +92,14 @@ def claim_due_followups(
     lease_until: datetime,
     batch: int,
     skip_teams: Sequence[str] = (),
+    only: Sequence[int] | None = None,
 ) -> list[int]:
     """Take up to `batch` due follow-ups for `dispatcher` until `lease_until`; their ids, oldest first.
-    Rows of `skip_teams` (workspaces whose deliveries are paused) stay due, untouched."""
+    Rows of `skip_teams` (workspaces whose deliveries are paused) stay due, untouched; with `only`, no
+    other row than these is taken (an admin's re-send)."""
     picked = select(Followup.id).where(_claimable(now))
+    if only is not None:
+        picked = picked.where(Followup.id.in_(list(only)))
     if skip_teams:
         picked = picked.where(Followup.team_id.not_in(list(skip_teams)))
     picked = picked.order_by(Followup.due_at, Followup.id).limit(batch)
@@ -296,3 +301,47 @@ def resume_skipped_followups_of(session: Session, recipient_id: int, reason: str
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+# ------------------------------------------------------------------------------------------------------
+# Failed deliveries, for the admins' report and its re-send buttons
+
+
+@dataclass(frozen=True)
+class FailedFollowup:
+    followup_id: int
+    kind: str
+    recipient_user_id: str
+    error: str | None
+
+
+def latest_failed_followups(session: Session, team_id: str, limit: int = 10) -> list[FailedFollowup]:
+    """The workspace's latest failed follow-ups, the most recently due first."""
+    rows = session.execute(
+        select(Followup.id, Followup.kind, Member.slack_user_id, Followup.last_error)
+        .join(Member, Member.id == Followup.recipient_id)
+        .where(Followup.team_id == team_id, Followup.state == FollowupState.FAILED)
+        .order_by(Followup.due_at.desc(), Followup.id.desc())
+        .limit(limit)
+    ).all()
+    return [FailedFollowup(*row) for row in rows]
+
+
+def put_failed_back_due(
+    session: Session, team_id: str, followup_ids: Sequence[int] | None, now: datetime
+) -> list[int]:
+    """Make these failed follow-ups (all the workspace's with None) due now, their attempts counted
+    afresh; the ids it moved. A conditional UPDATE from FAILED: a second click moves nothing, so a row
+    is re-sent once however many admins click."""
+    where = [Followup.team_id == team_id, Followup.state == FollowupState.FAILED]
+    if followup_ids is not None:
+        where.append(Followup.id.in_(list(followup_ids)))
+    return list(
+        session.scalars(
+            update(Followup)
+            .where(*where)
+            .values(state=FollowupState.DUE, attempts=0, due_at=now, last_error=None)
+            .returning(Followup.id)
+            .execution_options(synchronize_session=False)
+        )
+    )

@@ -239,7 +239,7 @@ def test_a_silent_term_closes_itself_two_weeks_after_its_end(sandbox: Sandbox, c
     assert "has closed by itself" in student_told.text
     mentor_texts = [message.text for message in sandbox.slack.messages_to("UMEN")[-2:]]
     assert any("s'est clos de lui-même" in text for text in mentor_texts)
-    assert any("Merci d'avoir accompagné <@USTU>" in text for text in mentor_texts)
+    assert any("Votre mentorat avec <@USTU> est terminé : merci !" in text for text in mentor_texts)
     assert [row.recipient_id for row in rows(sandbox, Followup, kind="mentor_thanks")] == [pair.mentor_id]
 
     with sandbox.bot.sessions.begin() as session:  # the programme's numbers still count the pair

@@ -227,9 +227,15 @@ def test_closing_at_the_end_of_term_sends_a_closing_survey_and_thanks_the_mentor
     )
     report = dispatch(sandbox)
 
-    assert sorted(item.kind for item in report.sent) == ["closing_survey", "closing_survey", "mentor_thanks"]
-    thanks = sandbox.slack.last_message_to(pair.mentor_user)
-    assert "Thank you for mentoring <@USTU>" in thanks.text and "Over 6 months you held" in thanks.text
+    assert sorted(item.kind for item in report.sent) == [
+        "admin_mentor_to_thank",
+        "closing_survey",
+        "closing_survey",
+        "mentor_thanks",
+    ]
+    thanks = shown_text(sandbox.slack.last_message_to(pair.mentor_user))
+    assert "Your mentorship with <@USTU> has ended: thank you!" in thanks
+    assert "Students helped: 1" in thanks and "The whole school thanks you." in thanks
     survey = sandbox.slack.last_message_to(pair.student_user)
     sandbox.click(pair.student_user, survey, ids.FOLLOWUP_RATE_5)
     assert [(a.survey, a.rating) for a in rows(sandbox, SurveyAnswer)] == [("closing", 5)]

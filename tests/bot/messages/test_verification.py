@@ -57,7 +57,9 @@ def test_every_answer_renders(locale: str, verification: Verification) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("ticked", [True, False])
 def test_the_cadences_modal_carries_the_verification_checkbox(locale: str, ticked: bool) -> None:
-    view = cadences_modal(locale, {"offers_per_request": 3}, {"offers_per_request": (1, 5)}, ticked)
+    view = cadences_modal(
+        locale, {"offers_per_request": 3}, {"offers_per_request": (1, 5)}, alumni_verification=ticked
+    )
     box = next(b for b in view["blocks"] if b.get("block_id") == ids.ALUMNI_VERIFICATION_INPUT)
     assert block_kit_problem(view=view) is None
     assert bool(box["element"].get("initial_options")) is ticked
