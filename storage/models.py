@@ -115,6 +115,8 @@ class FollowupKind(enum.StrEnum):
     FIT_CHECK = "fit_check"  # right after the first-meeting survey, to both: is this a good fit?
     ADMIN_NOT_A_GOOD_FIT = "admin_not_a_good_fit"
     CLOSED_WITHOUT_ANSWER = "closed_without_answer"  # to both, when a silent pair's mentorship closes itself
+    ADMIN_LOW_RATING = "admin_low_rating"  # a survey rating of 1 or 2, with its comment when there is one
+    WEEKLY_DIGEST = "weekly_digest"  # to the admins, Monday morning: the week in five lines
 
 
 @dataclass(frozen=True)
@@ -496,6 +498,8 @@ class ProgrammeSettings(Base):
     quiet_hours_start: Mapped[int] = mapped_column(Integer, default=9)
     quiet_hours_end: Mapped[int] = mapped_column(Integer, default=18)
     max_mentorships_per_student: Mapped[int] = mapped_column(Integer, default=1)
+    # The channel the admins' alerts and digest go to (one message), when a school picked one; else DMs.
+    admin_channel_id: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 
