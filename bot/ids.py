@@ -114,3 +114,20 @@ DIRECTORY_ASK = "directory_ask"  # on every card, its value the mentor's member 
 # The mentor directory: the volunteer modal's inputs for it (read from the view state, not listened to)
 VOLUNTEER_HOW_I_CAN_HELP = "volunteer_how_i_can_help"
 VOLUNTEER_IN_DIRECTORY = "volunteer_in_directory"
+
+# The admins' feedback loop (bot/feedback.py): the alerts' buttons (values: the mentorship id; the two
+# contact buttons are slack:// links, whose clicks Slack still sends), the feedback view's pages and CSV,
+# the digest's report button, the admins' channel setting, and the pair's history modal (no submit)
+ADMIN_PAIR_HISTORY = "admin_pair_history"
+ADMIN_CONTACT_STUDENT = "admin_contact_student"
+ADMIN_CONTACT_MENTOR = "admin_contact_mentor"
+ADMIN_CLOSE_PAIR = "admin_close_pair"
+FEEDBACK_MORE = "feedback_more"
+FEEDBACK_CSV = "feedback_csv"
+DIGEST_FULL_REPORT = "digest_full_report"
+OPEN_ADMIN_CHANNEL_MODAL = "open_admin_channel_modal"
+PAIR_HISTORY_VIEW = "pair_history_modal"
+ADMIN_CHANNEL_VIEW = "admin_channel_modal"
+
+# The admins' channel modal: its input (read from the view state)
+ADMIN_CHANNEL_INPUT = "admin_channel_input"

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, t, tn
-from bot.messages import recruiting
+from bot.messages import feedback, recruiting
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -55,6 +55,8 @@ class FollowupContent:
     term_ends_at: datetime | None = None
     is_reminder: bool = False
     mentorship_id: int | None = None
+    alert: feedback.Alert | None = None  # the admins' alerts: who, since when, the comment, the buttons
+    digest: feedback.Digest | None = None
 
     @property
     def partner_user_id(self) -> str | None:
@@ -67,6 +69,13 @@ class FollowupContent:
 
 def _who(user_id: str | None) -> str:
     return mention(user_id) if user_id else "?"
+
+
+def _alert(locale: str, c: FollowupContent, text: str) -> Message:
+    """An admins' alert: its text, and with what the dispatcher read (`alert`), what they need to act."""
+    if c.alert is None:
+        return message(text, [section(text)])
+    return message(text, feedback.alert_blocks(locale, text, c.alert))
 
 
 def _first_contact_check(locale: str, c: FollowupContent) -> Message:
@@ -114,7 +123,7 @@ def _admin_no_first_contact(locale: str, c: FollowupContent) -> Message:
         mentor=_who(c.mentor_user_id),
         days=c.days,
     )
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
 
 
 def _rating_buttons(locale: str, c: FollowupContent) -> list:
@@ -178,7 +187,7 @@ def _admin_dormant(locale: str, c: FollowupContent) -> Message:
     text = t(
         locale, "followups.admin.dormant", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id)
     )
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
 
 
 def _end_of_term(locale: str, c: FollowupContent) -> Message:
@@ -247,7 +256,7 @@ def _request_unmatched(locale: str, c: FollowupContent) -> Message:
 
 def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "followups.admin.request_unmatched", student=_who(c.student_user_id), days=c.days)
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
 
 
 def _fit_check(locale: str, c: FollowupContent) -> Message:
@@ -268,7 +277,26 @@ def _fit_check(locale: str, c: FollowupContent) -> Message:
 
 def _admin_not_a_good_fit(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "fit.admin_notice", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id))
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
+
+
+def _admin_low_rating(locale: str, c: FollowupContent) -> Message:
+    alert = c.alert
+    rater = alert.rater_user_id if alert else None
+    partner = c.mentor_user_id if rater == c.student_user_id else c.student_user_id
+    text = feedback.low_rating_text(
+        locale,
+        rater,
+        partner,
+        (alert.rating if alert else None) or 0,
+        (alert.survey if alert else None) or "first_meeting",
+    )
+    return _alert(locale, c, text)
+
+
+def _weekly_digest(locale: str, c: FollowupContent) -> Message:
+    assert c.digest is not None
+    return feedback.digest(locale, c.digest, c.value)
 
 
 def _closed_without_answer(locale: str, c: FollowupContent) -> Message:
@@ -315,6 +343,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.FIT_CHECK: _fit_check,
     FollowupKind.ADMIN_NOT_A_GOOD_FIT: _admin_not_a_good_fit,
     FollowupKind.CLOSED_WITHOUT_ANSWER: _closed_without_answer,
+    FollowupKind.ADMIN_LOW_RATING: _admin_low_rating,
+    FollowupKind.WEEKLY_DIGEST: _weekly_digest,
 }
 
 
@@ -348,6 +378,7 @@ def comment_modal(locale: str, followup_id: int) -> dict:
         close=t(locale, "followups.comment.close"),
         private_metadata=str(followup_id),
         blocks=[
+            note(t(locale, "feedback.comment_note")),
             InputBlock(
                 block_id=ids.FOLLOWUP_COMMENT_INPUT,
                 label=PlainTextObject(text=t(locale, "followups.comment.label")),
@@ -355,7 +386,7 @@ def comment_modal(locale: str, followup_id: int) -> dict:
                 element=PlainTextInputElement(
                     action_id=ids.FOLLOWUP_COMMENT_INPUT, multiline=True, max_length=COMMENT_MAX_LENGTH
                 ),
-            )
+            ),
         ],
     )
 

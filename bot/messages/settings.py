@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, t
+from bot.messages import feedback
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -72,6 +73,7 @@ class SettingsOverview:
     without_role_user_ids: list[str]
     campaign: Campaign
     changes: list[Change] = field(default_factory=list)
+    admin_channel_id: str | None = None  # where the admins' alerts and digest go; None: DMs
 
 
 def _shown(value: str | None) -> str:
@@ -202,6 +204,11 @@ def settings_view(locale: str, overview: SettingsOverview) -> Message:
             ),
             t(locale, "settings.start_recruiting"),
             ids.START_RECRUITING,
+        ),
+        _with_button(
+            feedback.admin_channel_text(locale, overview.admin_channel_id),
+            t(locale, "feedback.channel_button"),
+            ids.OPEN_ADMIN_CHANNEL_MODAL,
         ),
     ]
     if overview.changes:
