@@ -10,6 +10,7 @@ from handlers import (
     commands,
     direct_messages,
     directory,
+    feedback,
     followups,
     home,
     members,
@@ -40,3 +41,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     privacy.register(app, bot)
     settings.register(app, bot)
     directory.register(app, bot)
+    feedback.register(app, bot)
