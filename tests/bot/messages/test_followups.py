@@ -9,6 +9,7 @@ import pytest
 from bot import ids
 from bot.followups import Answer
 from bot.messages import followups as messages
+from bot.messages.feedback import Digest
 from bot.messages.followups import FollowupContent
 from bot.slack_double.web_api import block_kit_problem
 from storage.models import FollowupKind
@@ -23,6 +24,7 @@ CONTENT = dict(
     mentors=12,
     term_ends_at=datetime(2027, 3, 8, tzinfo=UTC),
     mentorship_id=7,
+    digest=Digest(datetime(2027, 3, 8, tzinfo=UTC), 10_000, 9_999, 9_998, 99_999, 1_000),
 )
 
 
