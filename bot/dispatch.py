@@ -46,6 +46,7 @@ from bot.followups import (
     DEFAULT_TIMEZONE,
     close_silent_mentorships,
     next_window_start,
+    plan_weekly_digest,
     render_followup,
 )
 from bot.matching import expire_stale_offers, resend_undelivered_offers
@@ -203,6 +204,12 @@ class _Ready:
     member_id: int
     attempts: int
     message: Message
+    # Where it goes: the recipient's DM (their user id), or the admins' channel planned with it.
+    channel: str
+
+    @property
+    def to_channel(self) -> bool:
+        return self.channel != self.item.user_id
 
 
 def _prepare_batch(
@@ -301,7 +308,10 @@ def _decide(
                 )
                 report.skipped.append(dataclasses.replace(item, detail=rendered.skip_reason or ""))
                 continue
-            ready.append(_Ready(item, followup.team_id, recipient.id, followup.attempts, rendered.message))
+            channel = followup.channel_id or recipient.slack_user_id
+            ready.append(
+                _Ready(item, followup.team_id, recipient.id, followup.attempts, rendered.message, channel)
+            )
     return ready, zone_unknown
 
 
@@ -327,11 +337,11 @@ def _send_batch(
                 _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
                 continue
             try:
-                posted = slack.post_message(client, one.item.user_id, one.message)
+                posted = slack.post_message(client, one.channel, one.message)
             except SLACK_FAILURES as error:
                 failure = slack.failure_of(error)
                 _after_slack_failure(bot, failure, one, dispatcher, now, report)
-                if failure.trouble is Trouble.RECIPIENT_GONE:
+                if failure.trouble is Trouble.RECIPIENT_GONE and not one.to_channel:
                     gone.add(one.member_id)
                 elif failure.trouble is Trouble.TOKEN:
                     paused.add(one.team_id)
@@ -448,6 +458,10 @@ def _after_slack_failure(
         slack.pause_workspace(bot.sessions, one.team_id, failure.code, now)
         if one.team_id not in report.paused_teams:
             report.paused_teams.append(one.team_id)
+    elif failure.trouble is Trouble.RECIPIENT_GONE and one.to_channel:
+        # The admins' channel is gone or the bot is not in it: the admin is not, so only this row fails
+        # (the report's failed follow-ups show it).
+        _fail(bot, item, dispatcher, report, f"{failure.code} (admins' channel {one.channel})")
     elif failure.trouble is Trouble.RECIPIENT_GONE:
         _recipient_gone(bot, one.member_id, item, dispatcher, now, report, failure.code)
     elif failure.trouble is Trouble.TRANSIENT:
@@ -520,7 +534,8 @@ def _recipient_gone(
 
 def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -> int:
     """Expire unmatched requests and unanswered offers, plan student reminders, close silent pairs' ended
-    terms and long-dormant mentorships, plan the school year's impact notes; how many rows planned.
+    terms and long-dormant mentorships, plan the school year's impact notes and the admins' weekly
+    digest; how many rows planned.
     A paused workspace is left as it is: its offers' DMs could not be updated nor new ones sent."""
     with bot.sessions.begin() as session:
         teams = teams_with_students(session)
@@ -531,4 +546,5 @@ def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -
         planned += plan_never_asked_reminders(bot, team_id, now)
         deliver(bot, close_silent_mentorships(bot, team_id, now), team_id=team_id)
         planned += plan_year_end_notes(bot, team_id, now)
+        planned += plan_weekly_digest(bot, team_id, now)
     return planned

@@ -27,6 +27,7 @@ from bot.context import BotContext
 from bot.i18n import t
 from bot.members import Person, member_locale, person_of
 from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
+from bot.messages import feedback as feedback_messages
 from bot.messages import followups as messages
 from bot.messages.followups import Cadences, FollowupContent
 from bot.messages.kit import AnyBlock, Message
@@ -50,6 +51,7 @@ from storage.models import (
 )
 from storage.queries import followups as queries
 from storage.queries.directory import mentors_joined_between, topics_asked_by
+from storage.queries.feedback import open_alert_count, survey_answer_id, week_counts
 from storage.queries.followups import PlannedFollowup
 from storage.queries.matching import claim_first_contact, exclude_match, release_mentor_place
 from storage.queries.members import admin_member_ids, get_or_create_member
@@ -86,6 +88,19 @@ SILENT_TERM_GRACE = timedelta(days=14)
 FIT_CHECK_AFTER_SURVEY = timedelta(minutes=1)
 DORMANT_CLOSE_AFTER_PROMPTS = 3
 SILENT_CLOSINGS_PER_PASS = 200
+# A low rating's alert waits this long, so that the comment typed in the modal after it is in the alert
+# (it is read when the alert is rendered, at the dispatcher's pass: a comment typed later is not).
+LOW_RATING_ALERT_AFTER = timedelta(minutes=1)
+LOW_RATINGS = (1, 2)
+DIGEST_WEEK = timedelta(days=7)
+# The admins' alerts, rendered with what they need to act (`bot.messages.feedback.Alert`).
+ADMIN_ALERT_KINDS = {
+    FollowupKind.ADMIN_NO_FIRST_CONTACT,
+    FollowupKind.ADMIN_DORMANT,
+    FollowupKind.ADMIN_REQUEST_UNMATCHED,
+    FollowupKind.ADMIN_NOT_A_GOOD_FIT,
+    FollowupKind.ADMIN_LOW_RATING,
+}
 
 # Follow-ups that only make sense while the pair is matched (dormant pairs still get some of them).
 _NEEDS_ACTIVE = {
@@ -203,10 +218,16 @@ def plan_admin_notices(
     now: datetime,
     mentorship_id: int | None = None,
     request_id: int | None = None,
+    due_at: datetime | None = None,
 ) -> int:
+    """One follow-up for each admin; or, when the school picked an admins' channel, one follow-up posted
+    there, held by the first admin (whose row carries the channel, its quiet hours and its unique key)."""
     for user_id in sorted(bot.config.admins):  # MENTORBOT_ADMINS who never used the bot still hear of it
         get_or_create_member(session, team_id, user_id)
     admins = admin_member_ids(session, team_id, sorted(bot.config.admins))
+    channel_id = programme_settings(session, team_id).admin_channel_id
+    if channel_id:
+        admins = admins[:1]
     return queries.plan_followups(
         session,
         [
@@ -215,9 +236,10 @@ def plan_admin_notices(
                 kind=kind,
                 recipient_id=admin_id,
                 period=period,
-                due_at=now,
+                due_at=due_at or now,
                 mentorship_id=mentorship_id,
                 request_id=request_id,
+                channel_id=channel_id or None,
             )
             for admin_id in admins
         ],
@@ -239,6 +261,48 @@ def _booking_of(session: Session, followup: Followup) -> MeetingBooking | None:
     if booking is None or booking.state != BookingState.BOOKED or booking.revision != int(revision):
         return None
     return booking
+
+
+def plan_low_rating_alert(
+    bot: BotContext, session: Session, mentorship: Mentorship, member_id: int, survey: str, now: datetime
+) -> int:
+    """A rating of 1 or 2 tells the admins, a minute later so that its comment is in the alert."""
+    answer_id = survey_answer_id(session, mentorship.id, member_id, survey)
+    if answer_id is None:
+        return 0
+    return plan_admin_notices(
+        bot,
+        session,
+        FollowupKind.ADMIN_LOW_RATING,
+        team_id=mentorship.team_id,
+        period=FollowupPeriod.of_mentorship(mentorship.id, f"s{answer_id}"),
+        now=now,
+        mentorship_id=mentorship.id,
+        due_at=now + LOW_RATING_ALERT_AFTER,
+    )
+
+
+def digest_week(now: datetime) -> tuple[FollowupPeriod, datetime]:
+    """This week's digest: its period (ISO year and week in the school's time zone) and when it is due,
+    Monday 09:00 there."""
+    zone = zone_of(DEFAULT_TIMEZONE)
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    year, week, _ = monday.isocalendar()
+    due = datetime.combine(monday, time(9), tzinfo=zone).astimezone(UTC)
+    return FollowupPeriod(scope=f"y{year}w{week:02d}"), due
+
+
+def plan_weekly_digest(bot: BotContext, team_id: str, now: datetime) -> int:
+    """From Monday 09:00 (the school's time zone), this week's digest for the admins, once (its unique
+    key is the week); a sweep of the dispatcher."""
+    period, due = digest_week(now)
+    if not bot.config.weekly_digest or now < due:
+        return 0
+    with bot.sessions.begin() as session:
+        return plan_admin_notices(
+            bot, session, FollowupKind.WEEKLY_DIGEST, team_id=team_id, period=period, now=now, due_at=due
+        )
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -323,6 +387,8 @@ def render_followup(
             return _skip("three prompts in a row went unanswered: the pair is now dormant")
         if kind is FollowupKind.FIRST_MEETING_SURVEY:
             _plan_fit_check(session, followup, now)
+        if kind is FollowupKind.ADMIN_LOW_RATING and _low_rating_of(session, followup) is None:
+            return _skip("the rating is gone")
         if kind is FollowupKind.FIRST_CONTACT_ESCALATION:
             plan_admin_notices(
                 bot,
@@ -344,7 +410,9 @@ def render_followup(
         request = session.get(MentoringRequest, followup.request_id) if followup.request_id else None
         if request is None or request.student is None:
             return _skip("the request is gone")
-    locale = member_locale(bot, followup.recipient)
+    # A post to the admins' channel speaks the school's language, not that of the admin who holds it.
+    to_channel = followup.channel_id is not None and followup.sent_at is None
+    locale = bot.config.default_locale if to_channel else member_locale(bot, followup.recipient)
     return Rendered(message=messages.followup_message(locale, content_of(session, followup, meetings_held)))
 
 
@@ -378,6 +446,8 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
         dormant_after_prompts=DORMANT_AFTER_UNANSWERED,
     )
     mentorship = followup.mentorship
+    if kind is FollowupKind.WEEKLY_DIGEST:
+        return FollowupContent(followup_id=followup.id, kind=kind, digest=_digest_of(session, followup))
     if mentorship is not None and mentorship.student is not None and mentorship.mentor is not None:
         shown_until = mentorship.ended_at or followup.due_at
         booking = _booking_of(session, followup) if kind in _OF_BOOKING else None
@@ -402,6 +472,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             meeting_mode=booking.mode if booking else None,
             meeting_link=booking.link if booking else None,
             cadences=cadences,
+            alert=_alert_of(session, followup, mentorship) if kind in ADMIN_ALERT_KINDS else None,
             **(_impact_of(session, mentorship.mentor.id, followup) if kind in _IMPACT_KINDS else {}),
         )
     if kind in _IMPACT_KINDS:  # the school year's notes: about the recipient, or the mentor of the period
@@ -449,6 +520,13 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
             days=max(0, (followup.due_at - request.created_at).days),
             cadences=cadences,
             request_id=request.id,
+            alert=feedback_messages.Alert(
+                team_id=followup.team_id,
+                since=request.created_at,
+                student_user_id=request.student.slack_user_id,
+            )
+            if kind in ADMIN_ALERT_KINDS
+            else None,
         )
     return FollowupContent(followup_id=followup.id, kind=kind, cadences=cadences)
 
@@ -500,6 +578,61 @@ def _impact_of(session: Session, mentor_id: int, followup: Followup) -> dict:
         "impact": ImpactFigures(impact.students, impact.meetings, impact.average_rating),
         "thanks": (("fr", settings.thanks_text_fr), ("en", settings.thanks_text_en)),
     }
+
+
+def _low_rating_of(session: Session, followup: Followup) -> SurveyAnswer | None:
+    step = followup.period.step
+    answer = session.get(SurveyAnswer, int(step[1:])) if step[:1] == "s" and step[1:].isdigit() else None
+    return answer if answer is not None and answer.mentorship_id == followup.mentorship_id else None
+
+
+def _alert_of(session: Session, followup: Followup, mentorship: Mentorship) -> feedback_messages.Alert:
+    """Who, since when, the comment if any: what an admin needs to act on an alert about a pair."""
+    assert mentorship.student is not None and mentorship.mentor is not None
+    kind = FollowupKind(followup.kind)
+    since = mentorship.started_at
+    rating = _low_rating_of(session, followup) if kind is FollowupKind.ADMIN_LOW_RATING else None
+    rater = None
+    if kind is FollowupKind.ADMIN_DORMANT:
+        step = followup.period.step
+        since = dormant_day(step) or since
+    elif rating is not None:
+        since = rating.answered_at
+        rater = session.get(Member, rating.member_id) if rating.member_id else None
+    return feedback_messages.Alert(
+        team_id=followup.team_id,
+        since=since,
+        student_user_id=mentorship.student.slack_user_id,
+        mentor_user_id=mentorship.mentor.slack_user_id,
+        mentorship_id=mentorship.id,
+        live=mentorship.status in LIVE_MENTORSHIP_STATUSES,
+        comment=rating.comment if rating is not None else None,
+        rater_user_id=rater.slack_user_id if rater is not None else None,
+        rating=rating.rating if rating is not None else None,
+        survey=rating.survey if rating is not None else None,
+    )
+
+
+def dormant_day(step: str) -> datetime | None:
+    """The day a pair turned dormant, from its alert's period step (`d2026-11-02`)."""
+    try:
+        return datetime.fromisoformat(step[1:]).replace(tzinfo=UTC) if step[:1] == "d" else None
+    except ValueError:
+        return None
+
+
+def _digest_of(session: Session, followup: Followup) -> feedback_messages.Digest:
+    """The week before the digest was due, counted up to then: it reads the same when shown again."""
+    until = followup.due_at
+    counts = week_counts(session, followup.team_id, until - DIGEST_WEEK, until)
+    return feedback_messages.Digest(
+        until=until,
+        requests=counts.requests,
+        matches=counts.matches,
+        first_contacts=counts.first_contacts,
+        meetings=counts.meetings,
+        open_alerts=open_alert_count(session, followup.team_id),
+    )
 
 
 def _looks_back_and_turns_dormant(
@@ -731,6 +864,10 @@ def _apply_answer(
             not_met_yet=answer is Answer.NOT_MET_YET,
             answered_at=now,
         )
+        if answer.value.startswith("rate_") and int(answer.value.removeprefix("rate_")) in LOW_RATINGS:
+            plan_low_rating_alert(
+                bot, session, mentorship, person.member_id, _SURVEY_OF_KIND[taken.kind], now
+            )
     elif answer is Answer.MEETING_HAPPENED and mentorship is not None:
         _log_booked_meeting(session, person, mentorship, taken.followup_id, now)
     elif answer in _HOW_MET and mentorship is not None:

@@ -172,3 +172,20 @@ THANKS_VIEW = "thanks_modal"
 KUDOS_CHANNEL = "kudos_channel"
 THANKS_TEXT_FR = "thanks_text_fr"
 THANKS_TEXT_EN = "thanks_text_en"
+
+# The admins' feedback loop (bot/feedback.py): the alerts' buttons (values: the mentorship id; the two
+# contact buttons are slack:// links, whose clicks Slack still sends), the feedback view's pages and CSV,
+# the digest's report button, the admins' channel setting, and the pair's history modal (no submit)
+ADMIN_PAIR_HISTORY = "admin_pair_history"
+ADMIN_CONTACT_STUDENT = "admin_contact_student"
+ADMIN_CONTACT_MENTOR = "admin_contact_mentor"
+ADMIN_CLOSE_PAIR = "admin_close_pair"
+FEEDBACK_MORE = "feedback_more"
+FEEDBACK_CSV = "feedback_csv"
+DIGEST_FULL_REPORT = "digest_full_report"
+OPEN_ADMIN_CHANNEL_MODAL = "open_admin_channel_modal"
+PAIR_HISTORY_VIEW = "pair_history_modal"
+ADMIN_CHANNEL_VIEW = "admin_channel_modal"
+
+# The admins' channel modal: its input (read from the view state)
+ADMIN_CHANNEL_INPUT = "admin_channel_input"

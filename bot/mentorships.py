@@ -12,6 +12,7 @@ import logging
 
 from bot.context import BotContext
 from bot.members import Person, person_of
+from bot.messages import feedback as feedback_messages
 from bot.messages import mentorships as mentorship_messages
 from bot.outcome import Notice, NoticeKind, Outcome, reply
 from storage.models import LIVE_MENTORSHIP_STATUSES, Member, Mentorship
@@ -66,22 +67,29 @@ def end_mentorship(bot: BotContext, person: Person, mentorship_id: int, reason: 
 
 
 def ended_mentorship(
-    bot: BotContext, person: Person, mentorship_id: int, reason: str | None
+    bot: BotContext, person: Person, mentorship_id: int, reason: str | None, *, by_programme: bool = False
 ) -> tuple[EndOutcome, Outcome]:
     """What ending did, and the outcome of a successful end (empty otherwise), for callers that go on
     (a closing survey after an end-of-term "close", an erasure).
 
     The reason is stored for the programme's admins and shown to no one else.
+    `by_programme`: an admin closes it (the caller checked they are one); both of the pair are told.
     """
     with bot.sessions.begin() as session:
         mentorship = session.get(Mentorship, mentorship_id)
-        if not _belongs_to_pair(mentorship, person.member_id, person.team_id):
+        in_team = mentorship is not None and mentorship.team_id == person.team_id
+        if not (in_team if by_programme else _belongs_to_pair(mentorship, person.member_id, person.team_id)):
             logger.warning(
                 "refused to end mentorship %s: member %s is not in the pair", mentorship_id, person.member_id
             )
             return EndOutcome.NOT_IN_PAIR, Outcome()
         if not claim_mentorship_end(
-            session, mentorship_id, person.member_id, bot.clock.now(), clean_reason(reason)
+            session,
+            mentorship_id,
+            person.member_id,
+            bot.clock.now(),
+            clean_reason(reason),
+            by_programme=by_programme,
         ):
             return EndOutcome.ALREADY_ENDED, Outcome()
         assert mentorship is not None
@@ -91,10 +99,24 @@ def ended_mentorship(
         mentor = session.get(Member, mentorship.mentor_id) if mentorship.mentor_id else None
         pair = tuple(person_of(bot, member) for member in (student, mentor) if member is not None)
     logger.info("mentorship %s ended by member %s", mentorship_id, person.member_id)
+    about = tuple(someone.member_id for someone in pair)
+    if by_programme:
+        programme_notices = tuple(
+            Notice(
+                someone.user_id,
+                feedback_messages.closed_for_pair(
+                    someone.locale, next((o.user_id for o in pair if o.member_id != someone.member_id), None)
+                ),
+                NoticeKind.MENTORSHIP_ENDED,
+                someone.member_id,
+                about,
+            )
+            for someone in pair
+        )
+        return EndOutcome.ENDED, Outcome(notices=programme_notices, homes=pair, reoffer_team=person.team_id)
 
     ender_is_student = student is not None and student.id == person.member_id
     other = next((someone for someone in pair if someone.member_id != person.member_id), None)
-    about = tuple(someone.member_id for someone in pair)
     # The mentorship has ended whatever Slack says; a member who left the workspace just isn't told.
     notices = [
         Notice(

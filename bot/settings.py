@@ -112,6 +112,7 @@ def show_settings(bot: BotContext, admin: Person) -> Message:
                 messages.Change(c.changed_at, c.changed_by, c.setting, c.old_value, c.new_value)
                 for c in queries.latest_changes(session, admin.team_id, CHANGES_SHOWN)
             ],
+            admin_channel_id=settings.admin_channel_id,
         )
     return messages.settings_view(admin.locale, overview)
 

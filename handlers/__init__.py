@@ -11,6 +11,7 @@ from handlers import (
     commands,
     direct_messages,
     directory,
+    feedback,
     followups,
     hand_matching,
     home,
@@ -48,3 +49,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     hand_matching.register(app, bot)
     verification.register(app, bot)
     recognition.register(app, bot)
+    feedback.register(app, bot)

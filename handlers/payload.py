@@ -63,8 +63,8 @@ def command_text(body: dict) -> str:
     return str(body.get("text") or "").strip()
 
 
-def selected_conversation(body: dict, block_id: str, action_id: str | None = None) -> str:
-    """A conversations_select's chosen channel id, or "" when none was chosen."""
+def selected_conversation(body: dict, block_id: str, action_id: str | None = None) -> str | None:
+    """A `conversations_select`'s picked channel id; None when nothing is picked."""
     values = _dict(_dict(view(body).get("state")).get("values"))
     value = _dict(_dict(values.get(block_id)).get(action_id or block_id)).get("selected_conversation")
-    return value if isinstance(value, str) else ""
+    return value if isinstance(value, str) else None

@@ -20,7 +20,7 @@ def open_kudos(bot: BotContext, person: Person, body: dict) -> Outcome:
 
 def submit_kudos(bot: BotContext, person: Person, body: dict) -> Outcome:
     return ask_kudos_consent(
-        bot, person, view_metadata_id(body), selected_conversation(body, ids.KUDOS_CHANNEL)
+        bot, person, view_metadata_id(body), selected_conversation(body, ids.KUDOS_CHANNEL) or ""
     )
 
 

@@ -1,6 +1,7 @@
 """`/mentoring-stats` and its Export CSV button: admins only, acked at once, answered after.
 
-The first word after the command picks a subcommand (`settings`); anything else is the report's period.
+The first word after the command picks a subcommand (`settings`, `feedback [period]`); anything else is
+the report's period.
 Every subcommand and the button are refused to non-admins before any work.
 """
 
@@ -11,6 +12,7 @@ from slack_bolt import App
 from bot import ids
 from bot.context import BotContext
 from bot.exports import export_programme_csv
+from bot.feedback import FEEDBACK_WORDS, show_feedback
 from bot.hand_matching import REQUEST_WORDS, list_requests_for_admins
 from bot.members import Person
 from bot.outcome import Outcome, reply
@@ -25,10 +27,13 @@ def answer_stats_command(bot: BotContext, person: Person, body: dict) -> Outcome
     text = command_text(body)
     if not person.is_admin:
         return reply(refuse_non_admin(person, ids.STATS_COMMAND))
-    if text.partition(" ")[0].lower() in SETTINGS_WORDS:
+    first, _, rest = text.partition(" ")
+    if first.lower() in SETTINGS_WORDS:
         return reply(show_settings(bot, person))
-    if text.partition(" ")[0].lower() in REQUEST_WORDS:
+    if first.lower() in REQUEST_WORDS:
         return list_requests_for_admins(bot, person)
+    if first.lower() in FEEDBACK_WORDS:
+        return show_feedback(bot, person, rest)
     return report_stats(bot, person, text)
 
 

@@ -135,6 +135,8 @@ class FollowupKind(enum.StrEnum):
     MEETING_HAPPENED = "meeting_happened"  # the day after a booked meeting, to both: did it happen?
     MENTOR_YEAR_IMPACT = "mentor_year_impact"  # at the school year's end, to each mentor: their impact note
     ADMIN_MENTOR_TO_THANK = "admin_mentor_to_thank"  # with each impact note, to admins: thank them publicly?
+    ADMIN_LOW_RATING = "admin_low_rating"  # a survey rating of 1 or 2, with its comment when there is one
+    WEEKLY_DIGEST = "weekly_digest"  # to the admins, Monday morning: the week in five lines
 
 
 @dataclass(frozen=True)
@@ -579,6 +581,8 @@ class ProgrammeSettings(Base):
     thanks_text_en: Mapped[str | None] = mapped_column(Text)
     # The month whose end closes the school year (6: end of June), when each mentor gets a yearly note.
     school_year_end_month: Mapped[int] = mapped_column(Integer, default=6, server_default=text("6"))
+    # The channel the admins' alerts and digest go to (one message), when a school picked one; else DMs.
+    admin_channel_id: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 

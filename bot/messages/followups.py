@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, days, every, t, tn
-from bot.messages import booking, recruiting
+from bot.messages import booking, feedback, recruiting
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -79,6 +79,8 @@ class FollowupContent:
     # The student reminder: the student's own topics (latest request, else roster) and who covers them.
     student_topics: tuple[Topic, ...] = ()
     mentors_in_topics: int = 0
+    alert: feedback.Alert | None = None  # the admins' alerts: who, since when, the comment, the buttons
+    digest: feedback.Digest | None = None
 
     @property
     def partner_user_id(self) -> str | None:
@@ -91,6 +93,13 @@ class FollowupContent:
 
 def _who(user_id: str | None) -> str:
     return mention(user_id) if user_id else "?"
+
+
+def _alert(locale: str, c: FollowupContent, text: str) -> Message:
+    """An admins' alert: its text, and with what the dispatcher read (`alert`), what they need to act."""
+    if c.alert is None:
+        return message(text, [section(text)])
+    return message(text, feedback.alert_blocks(locale, text, c.alert))
 
 
 def _first_contact_check(locale: str, c: FollowupContent) -> Message:
@@ -158,7 +167,7 @@ def _admin_no_first_contact(locale: str, c: FollowupContent) -> Message:
         mentor=_who(c.mentor_user_id),
         days=days(locale, c.days),
     )
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
 
 
 def _rating_buttons(locale: str, c: FollowupContent) -> list:
@@ -242,7 +251,7 @@ def _admin_dormant(locale: str, c: FollowupContent) -> Message:
         mentor=_who(c.mentor_user_id),
         interval=every(locale, c.cadences.meeting_prompt_interval_days),
     )
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
 
 
 def _end_of_term(locale: str, c: FollowupContent) -> Message:
@@ -332,12 +341,11 @@ def _admin_request_unmatched(locale: str, c: FollowupContent) -> Message:
         student=_who(c.student_user_id),
         days=days(locale, c.days),
     )
-    find = (
-        [buttons(button(t(locale, "handmatch.find_button"), ids.FIND_MENTOR, str(c.request_id)))]
-        if c.request_id
-        else []
-    )
-    return message(text, [section(text), *find])
+    alert = _alert(locale, c, text)
+    if not c.request_id:
+        return alert
+    find = buttons(button(t(locale, "handmatch.find_button"), ids.FIND_MENTOR, str(c.request_id)))
+    return message(alert.text, [*alert.blocks, find])
 
 
 def _fit_check(locale: str, c: FollowupContent) -> Message:
@@ -358,7 +366,26 @@ def _fit_check(locale: str, c: FollowupContent) -> Message:
 
 def _admin_not_a_good_fit(locale: str, c: FollowupContent) -> Message:
     text = t(locale, "fit.admin_notice", student=_who(c.student_user_id), mentor=_who(c.mentor_user_id))
-    return message(text, [section(text)])
+    return _alert(locale, c, text)
+
+
+def _admin_low_rating(locale: str, c: FollowupContent) -> Message:
+    alert = c.alert
+    rater = alert.rater_user_id if alert else None
+    partner = c.mentor_user_id if rater == c.student_user_id else c.student_user_id
+    text = feedback.low_rating_text(
+        locale,
+        rater,
+        partner,
+        (alert.rating if alert else None) or 0,
+        (alert.survey if alert else None) or "first_meeting",
+    )
+    return _alert(locale, c, text)
+
+
+def _weekly_digest(locale: str, c: FollowupContent) -> Message:
+    assert c.digest is not None
+    return feedback.digest(locale, c.digest, c.value)
 
 
 def _closed_without_answer(locale: str, c: FollowupContent) -> Message:
@@ -452,6 +479,8 @@ BUILDERS: dict[FollowupKind, Callable[[str, FollowupContent], Message]] = {
     FollowupKind.MEETING_HAPPENED: _meeting_happened,
     FollowupKind.MENTOR_YEAR_IMPACT: _mentor_thanks,
     FollowupKind.ADMIN_MENTOR_TO_THANK: _admin_mentor_to_thank,
+    FollowupKind.ADMIN_LOW_RATING: _admin_low_rating,
+    FollowupKind.WEEKLY_DIGEST: _weekly_digest,
 }
 
 
@@ -485,6 +514,7 @@ def comment_modal(locale: str, followup_id: int) -> dict:
         close=t(locale, "followups.comment.close"),
         private_metadata=str(followup_id),
         blocks=[
+            note(t(locale, "feedback.comment_note")),
             InputBlock(
                 block_id=ids.FOLLOWUP_COMMENT_INPUT,
                 label=PlainTextObject(text=t(locale, "followups.comment.label")),
@@ -492,7 +522,7 @@ def comment_modal(locale: str, followup_id: int) -> dict:
                 element=PlainTextInputElement(
                     action_id=ids.FOLLOWUP_COMMENT_INPUT, multiline=True, max_length=COMMENT_MAX_LENGTH
                 ),
-            )
+            ),
         ],
     )
 

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import catalogue, days, every, t
+from bot.messages import feedback
 from bot.messages.kit import (
     AnyBlock,
     Message,
@@ -74,6 +75,7 @@ class SettingsOverview:
     without_role_user_ids: list[str]
     campaign: Campaign
     changes: list[Change] = field(default_factory=list)
+    admin_channel_id: str | None = None  # where the admins' alerts and digest go; None: DMs
 
 
 def _shown(value: str | None) -> str:
@@ -207,6 +209,11 @@ def settings_view(locale: str, overview: SettingsOverview) -> Message:
             t(locale, "recognition.thanks_setting"),
             t(locale, "recognition.thanks_button"),
             ids.OPEN_THANKS_MODAL,
+        ),
+        _with_button(
+            feedback.admin_channel_text(locale, overview.admin_channel_id),
+            t(locale, "feedback.channel_button"),
+            ids.OPEN_ADMIN_CHANNEL_MODAL,
         ),
     ]
     if overview.changes:

@@ -338,6 +338,11 @@ class SlackStandIn:
                 deleted=deleted,
             )
 
+    def add_channel(self, channel_id: str, members: set[str]) -> None:
+        """A channel the bot was invited to, with the people who read it (`messages_to` shows its posts)."""
+        with self._lock:
+            self._channel_members[channel_id] = set(members)
+
     def deactivate_user(self, user_id: str) -> dict:
         """An admin deactivates this member: users.info now says ``deleted: true``.
 

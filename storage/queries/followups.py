@@ -44,6 +44,8 @@ class PlannedFollowup:
     due_at: datetime
     mentorship_id: int | None = None
     request_id: int | None = None
+    # Where to post instead of the recipient's DM (the admins' channel); `channel_id` until it is sent.
+    channel_id: str | None = None
 
 
 def plan_followups(session: Session, planned: Iterable[PlannedFollowup], now: datetime) -> int:
@@ -57,6 +59,7 @@ def plan_followups(session: Session, planned: Iterable[PlannedFollowup], now: da
             "due_at": item.due_at,
             "mentorship_id": item.mentorship_id,
             "request_id": item.request_id,
+            "channel_id": item.channel_id,
             "state": FollowupState.DUE,
             "attempts": 0,
             "created_at": now,

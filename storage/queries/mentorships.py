@@ -45,19 +45,27 @@ def slack_user_ids(session: Session, member_ids: list[int]) -> dict[int, str]:
 
 
 def claim_mentorship_end(
-    session: Session, mentorship_id: int, member_id: int, now: datetime, reason: str | None
+    session: Session,
+    mentorship_id: int,
+    member_id: int,
+    now: datetime,
+    reason: str | None,
+    *,
+    by_programme: bool = False,
 ) -> bool:
-    """End the mentorship if it is still live and `member_id` is one of its pair; False otherwise.
+    """End the mentorship if it is still live and `member_id` is one of its pair (or, `by_programme`, an
+    admin the caller checked); False otherwise.
 
     One conditional UPDATE, so two clicks (or the End button and a monthly prompt's "End our
     mentorship") racing each other end it once: the second finds it no longer live.
     """
+    in_pair = or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id)
     result = session.execute(
         update(Mentorship)
         .where(
             Mentorship.id == mentorship_id,
             Mentorship.status.in_(LIVE_MENTORSHIP_STATUSES),
-            or_(Mentorship.student_id == member_id, Mentorship.mentor_id == member_id),
+            *([] if by_programme else [in_pair]),
         )
         .values(status=MentorshipStatus.ENDED, ended_at=now, ended_by_id=member_id, end_reason=reason)
         .execution_options(synchronize_session=False)

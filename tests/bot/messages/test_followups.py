@@ -9,6 +9,7 @@ import pytest
 from bot import ids
 from bot.followups import Answer
 from bot.messages import followups as messages
+from bot.messages.feedback import Digest
 from bot.messages.followups import FollowupContent
 from bot.slack_double.web_api import block_kit_problem
 from storage.models import FollowupKind
@@ -27,6 +28,7 @@ CONTENT = dict(
     meeting_at=datetime(2026, 9, 10, 14, tzinfo=UTC),
     meeting_mode="video",
     meeting_link="https://meet.example/" + "<&>" * 159,
+    digest=Digest(datetime(2027, 3, 8, tzinfo=UTC), 10_000, 9_999, 9_998, 99_999, 1_000),
 )
 
 

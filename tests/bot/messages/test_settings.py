@@ -72,6 +72,7 @@ def test_the_overview_has_an_edit_button_per_group_and_lists_changes(locale: str
         ids.OPEN_CADENCES_MODAL,
         ids.START_RECRUITING,
         ids.OPEN_THANKS_MODAL,
+        ids.OPEN_ADMIN_CHANNEL_MODAL,
     ]
     text = words(shown.blocks)
     assert "Arts &lt;&amp;&gt; culture" in text  # labels are escaped
