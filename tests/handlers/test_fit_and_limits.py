@@ -39,19 +39,7 @@ from tests.factories_followups import (
     matched_pair,
     mentorship,
 )
-
-
-def on_day(sandbox: Sandbox, clock: ManualClock, days: float):  # type: ignore[no-untyped-def]
-    clock.set(START + timedelta(days=days))
-    return dispatch_through_quiet_hours(sandbox, clock)
-
-
-def rows(sandbox: Sandbox, model, **where):  # type: ignore[no-untyped-def]
-    with sandbox.bot.sessions.begin() as session:
-        found = session.scalars(select(model).filter_by(**where)).all()
-        for row in found:
-            session.expunge(row)
-        return found
+from tests.handlers.test_followup_flow import on_day, rows
 
 
 def mentees_of(sandbox: Sandbox, mentor_id: int) -> int:

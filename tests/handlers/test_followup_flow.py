@@ -45,7 +45,7 @@ from tests.factories_followups import (
 )
 
 
-def on_day(sandbox: Sandbox, clock: ManualClock, days: int):  # type: ignore[no-untyped-def]
+def on_day(sandbox: Sandbox, clock: ManualClock, days: float):  # type: ignore[no-untyped-def]
     clock.set(START + timedelta(days=days))
     return dispatch_through_quiet_hours(sandbox, clock)
 
