@@ -3,7 +3,9 @@
 Pure functions of a seeded `random.Random`, so `--seed` replays the same programme. Every pair gets a
 *fate* when it is matched: most are engaged, some are slow to start, some never make the first contact,
 the first pair ends early (its student asks again and is matched anew), the second is engaged, and the
-third never answers its monthly prompts, so it goes dormant.
+third never answers its monthly prompts, so it goes dormant. About one student in four asks a mentor by
+name from the directory; the followed student (whose journey is printed) always does, and books the
+pair's first meeting from the match DM.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ HOW_MET = (ids.FOLLOWUP_MET_VIDEO, ids.FOLLOWUP_MET_IN_PERSON, ids.FOLLOWUP_MET_
 HOW_MET_WEIGHTS = (40, 30, 12, 18)
 RATINGS = (ids.FOLLOWUP_RATE_5, ids.FOLLOWUP_RATE_4, ids.FOLLOWUP_RATE_3, ids.FOLLOWUP_RATE_2)
 RATING_WEIGHTS = (50, 36, 11, 3)
+DIRECTORY_RATE = 0.25
 
 REQUEST_MESSAGES = {
     "fr": (
@@ -130,8 +133,11 @@ def fate_of_new_pair(rng: random.Random, given: Sequence[Fate]) -> Fate:
     return rng.choices((Fate.ENGAGED, Fate.SLOW, Fate.NO_CONTACT), weights=(70, 20, 10))[0]
 
 
-def offer_answer(rng: random.Random) -> Pause | None:
-    """What a mentor does with an offer: accept (mostly), decline, or never answer."""
+def offer_answer(rng: random.Random, *, asked_by_name: bool = False) -> Pause | None:
+    """What a mentor does with an offer: accept (mostly), decline, or never answer. A mentor a student
+    chose in the directory accepts, within a day: being picked by name is hard to turn down."""
+    if asked_by_name:
+        return Pause(ids.ACCEPT_OFFER, days=rng.choice((0, 1)))
     answer = rng.choices(list(OfferAnswer), weights=(55, 15, 30))[0]
     if answer is OfferAnswer.IGNORE:
         return None
@@ -156,6 +162,10 @@ def followup_answer(
         return ids.FOLLOWUP_CONTACT_NOT_YET if rng.random() < 0.7 else None
     if ids.FIRST_CONTACT_DONE in buttons:  # the day-7 reminder to the student
         return ids.FIRST_CONTACT_DONE if fate is Fate.SLOW else None
+    if ids.FOLLOWUP_MEETING_HAPPENED in buttons:  # the day after a booked meeting
+        if fate in (Fate.SILENT, Fate.NO_CONTACT):
+            return None
+        return ids.FOLLOWUP_MEETING_HAPPENED if rng.random() < 0.9 else ids.FOLLOWUP_MEETING_MISSED
     if ids.FOLLOWUP_RELEASE_MATCH in buttons:
         return ids.FOLLOWUP_RELEASE_MATCH if is_mentor and rng.random() < 0.6 else None
     if ids.FOLLOWUP_NOT_MET_YET in buttons:  # the one-month survey
@@ -199,6 +209,19 @@ def _monthly_prompt(rng: random.Random, fate: Fate, *, is_mentor: bool) -> str |
     if choice == "met":
         return rng.choices(HOW_MET, weights=HOW_MET_WEIGHTS)[0]
     return ids.FOLLOWUP_REMIND_NEXT_WEEK if choice == "remind" else None
+
+
+def uses_the_directory(rng: random.Random) -> bool:
+    """Whether a student browses the mentor directory and asks one mentor by name, rather than sending
+    a request to every mentor who matches: about one in four."""
+    return rng.random() < DIRECTORY_RATE
+
+
+def meeting_times(rng: random.Random, days: Sequence[int]) -> list[tuple[int, int]]:
+    """The times a student proposes for a first meeting, as (day, hour): three of the working `days`
+    ahead, at an hour after classes, in order."""
+    chosen = sorted(rng.sample(list(days), min(3, len(days))))
+    return [(day, rng.choice((12, 17, 18, 19))) for day in chosen]
 
 
 def writes_a_comment(rng: random.Random) -> bool:

@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+DATE = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]+)>")  # Slack shows the date in the reader's zone: its fallback
 
 
 def render_text(text: str, name_of: Callable[[str], str]) -> str:
     text = MENTION.sub(lambda match: "@" + name_of(match.group(1)), text)
     text = LINK.sub(lambda match: f"{match.group(2)} ({match.group(1)})", text)
+    text = DATE.sub(lambda match: match.group(1), text)
     return html.unescape(text)
 
 
@@ -47,7 +49,9 @@ def render_blocks(blocks: list[dict], name_of: Callable[[str], str], width: int 
             labels = [element["text"]["text"] for element in block["elements"] if "text" in element]
             lines.append("  " + "  ".join(f"[ {label} ]" for label in labels))
         elif kind == "input":
-            lines.append(f"  {render_text(block['label']['text'], name_of)}: ____")
+            chosen = (block.get("element") or {}).get("initial_option") or {}
+            shown = chosen.get("text", {}).get("text") or "____"
+            lines.append(f"  {render_text(block['label']['text'], name_of)}: {shown}")
         elif kind == "divider":
             lines.append("  " + "-" * 20)
         elif kind == "image":
@@ -57,13 +61,13 @@ def render_blocks(blocks: list[dict], name_of: Callable[[str], str], width: int 
 
 def render_view(view: dict, name_of: Callable[[str], str], *, inputs_only: bool = False) -> list[str]:
     """A modal as a person sees it; `inputs_only` leaves out its explanations (a transcript's short form)."""
-    title = view.get("title", {}).get("text", "")
+    title = (view.get("title") or {}).get("text", "")
     lines = [f"┌ {title}"] if title else []
     blocks = view.get("blocks", [])
     if inputs_only:
         blocks = [block for block in blocks if block.get("type") == "input"]
     lines += render_blocks(blocks, name_of)
-    submit = view.get("submit", {}).get("text")
+    submit = (view.get("submit") or {}).get("text")
     if submit:
         lines.append(f"  [ {submit} ]")
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import shutil
 import tempfile
 import textwrap
@@ -56,6 +57,9 @@ DAYS_PER_MONTH = 30.44
 REQUEST_DAYS = 21  # students ask during the first three weeks
 VOLUNTEER_RATE = 0.25  # about one alumnus in four volunteers (the seed's figure)
 REQUEST_RATE = 0.8  # the others get the four-weekly reminder
+FIRST_DIRECTORY_DAY = 3  # the followed student browses once the first volunteers are listed
+BOOKING_HORIZON = 7  # a first meeting is proposed within the next seven working days
+MENTION = re.compile(r"<@([A-Z0-9]+)>")
 BOT_LOGGERS = ("mentorbot", "bot", "handlers", "storage", "slack_bolt")
 QUIET_LOGGERS = (*BOT_LOGGERS, "waitress", "alembic", "slack_sdk")
 # Where the language of the person running the demo is read, first set first (as gettext reads them).
@@ -259,6 +263,11 @@ class Demo:
         self.requests_made = 0
         self.matches = 0
         self.approval: list[str] = []  # the admin's approval of the one alumnus the roster missed
+        # The student whose journey is printed: they ask a mentor from the directory and book a meeting.
+        self.followed: DemoPerson | None = None
+        self.followed_pairs: set[int] = set()
+        self.asked_by_name: dict[str, str] = {}  # student -> the mentor they asked from the directory
+        self._files_read = 0
 
     # ------------------------------------------------------------------------------------------------
     # The story
@@ -281,7 +290,14 @@ class Demo:
             self._plan(self.rng.randrange(3), lambda a=alumnus: self.volunteer(a))
         for student in self.cast.students:
             if self.rng.random() < REQUEST_RATE:
-                self._plan(1 + self.rng.randrange(REQUEST_DAYS - 1), lambda s=student: self.request(s))
+                day = 1 + self.rng.randrange(REQUEST_DAYS - 1)
+                if self.followed is None:
+                    self.followed = student
+                    day = max(day, FIRST_DIRECTORY_DAY)
+                if student is self.followed or policy.uses_the_directory(self.rng):
+                    self._plan(day, lambda s=student: self.ask_from_directory(s))
+                else:
+                    self._plan(day, lambda s=student: self.request(s))
         for step, day in enumerate(self.days):
             self.step(day)
             self.progress.show(step + 1, self._caption(day), stage=str(int(day // DAYS_PER_MONTH)))
@@ -407,6 +423,55 @@ class Demo:
         if self.submit(student.user_id, ids.REQUEST_VIEW, values, typed=[message]):
             self.requests_made += 1
 
+    def ask_from_directory(self, student: DemoPerson) -> None:
+        """Browse the mentor directory, ask one of the first mentors listed from their card, and send the
+        request modal pushed over it (the mentor already chosen); an empty directory: a plain request."""
+        self.type(student, "mentors")
+        directory = self._open_view(student.user_id, ids.DIRECTORY_VIEW)
+        cards = _cards(directory["blocks"]) if directory else []
+        if directory is None or not cards:
+            if directory is not None:
+                self.close(student.user_id, ids.DIRECTORY_VIEW)
+            self.request(student)
+            return
+        self.journal.looked(student.user_id, self.clock.now(), directory)
+        card = self.rng.choice(cards[:3])  # best match first: one of the first few
+        ask = card["accessory"]
+        self.journal.clicked(student.user_id, self.clock.now(), ask["text"]["text"])
+        self.sandbox.click(student.user_id, directory, ids.DIRECTORY_ASK, value=ask["value"])
+        self.observe(student.user_id)
+        if (named := MENTION.search(card["text"]["text"])) is not None:
+            self.asked_by_name[student.user_id] = named.group(1)
+        message = self.rng.choice(policy.REQUEST_MESSAGES[self.locale])
+        values = {
+            request_modal.TOPICS_INPUT: policy.weighted(
+                self.rng, policy.TOPIC_WEIGHTS, self.rng.randint(1, 2)
+            ),
+            request_modal.MESSAGE_INPUT: message,
+            request_modal.LANGUAGE_INPUT: self.locale,
+            request_modal.CHARTER_INPUT: [request_modal.CHARTER_ACCEPTED],
+        }
+        if self.submit(student.user_id, ids.REQUEST_VIEW, values, typed=[message]):
+            self.requests_made += 1
+        for view in reversed(self.slack.open_views_of(student.user_id)):  # the directory, left below
+            self.sandbox.driver.close_view(student.user_id, view)
+        self.sandbox.settle()
+
+    def propose_times(self, user_id: str, key: tuple[str, str]) -> None:
+        """From the match DM's "Propose times": three times over the next working days, by video."""
+        if not self.click_latest(user_id, key, ids.BOOKING_PROPOSE):
+            return
+        ahead = [day for day in self.days if self.day < day <= self.day + BOOKING_HORIZON]
+        times = [school_time(day, time(hour)) for day, hour in policy.meeting_times(self.rng, ahead)]
+        zone = ZoneInfo(self.people[user_id].tz)
+        typed = [", ".join(f"{when.astimezone(zone):%Y-%m-%d %H:%M}" for when in times)]
+        slots = (ids.BOOKING_SLOT_1, ids.BOOKING_SLOT_2, ids.BOOKING_SLOT_3)
+        values: dict[str, object] = {ids.BOOKING_MODE: "video", **dict(zip(slots, times, strict=False))}
+        self.submit(user_id, ids.BOOKING_VIEW, values, typed=typed)
+
+    def pick_time(self, user_id: str, key: tuple[str, str], picks: list[str]) -> None:
+        self.click_latest(user_id, key, self.rng.choice(picks))
+
     def answer_offer(self, user_id: str, key: tuple[str, str], action_id: str) -> None:
         if not self.click_latest(user_id, key, action_id) or action_id != ids.DECLINE_OFFER:
             return
@@ -495,9 +560,15 @@ class Demo:
                 channel = str(call.response.get("channel") or call.params.get("channel") or "")
                 if channel[:1] in ("D", "U"):
                     touched.add("U" + channel[1:])
+        files = self.slack.uploaded_files[self._files_read :]
+        self._files_read += len(files)
         for user_id in sorted(touched & self.people.keys()):
             for message in self.slack.messages_to(user_id):
                 self._look_at(user_id, message)
+        for file in files:  # after the message it came with: an invitation, in a DM
+            user_id = "U" + (file.channel_id or "")[1:]
+            if (file.channel_id or "")[:1] == "D" and user_id in self.people:
+                self.journal.file(user_id, self.clock.now(), file.filename)
 
     def _look_at(self, user_id: str, message: Message) -> None:
         key = (user_id, message.channel, message.ts)
@@ -517,7 +588,9 @@ class Demo:
             self._plan(self.day, lambda: self.approve_alumnus(user_id, where))
             return
         if ids.ACCEPT_OFFER in buttons:
-            pause = policy.offer_answer(self.rng)
+            asked = [s for s, mentor in self.asked_by_name.items() if mentor == user_id]
+            by_name = any(f"<@{student}>" in json.dumps(message.blocks) for student in asked)
+            pause = policy.offer_answer(self.rng, asked_by_name=by_name)
             if pause is not None:
                 action = pause.action_id
                 self._plan(self.day + pause.days, lambda: self.answer_offer(user_id, where, action))
@@ -525,16 +598,25 @@ class Demo:
         if ids.FIRST_CONTACT_DONE in buttons:
             mentorship_id = int(_value_of(message.blocks, ids.FIRST_CONTACT_DONE) or 0)
             if mentorship_id not in self.fates:  # the match DM
-                fate = self.fates[mentorship_id] = policy.fate_of_new_pair(
-                    self.rng, list(self.fates.values())
-                )
+                if self.followed is not None and user_id == self.followed.user_id:
+                    self.followed_pairs.add(mentorship_id)
+                    fate = self.fates[mentorship_id] = policy.Fate.ENGAGED
+                else:
+                    others = [f for m, f in self.fates.items() if m not in self.followed_pairs]
+                    fate = self.fates[mentorship_id] = policy.fate_of_new_pair(self.rng, others)
                 contact = policy.first_contact(self.rng, fate)
                 if contact is not None:
                     self._plan(
                         self.day + contact.days,
                         lambda: self.answer_followup(user_id, where, ids.FIRST_CONTACT_DONE),
                     )
+                    if mentorship_id in self.followed_pairs and ids.BOOKING_PROPOSE in buttons:
+                        self._plan(self.day + contact.days, lambda: self.propose_times(user_id, where))
                 return
+        picks = [b for b in buttons if b in (ids.BOOKING_PICK_1, ids.BOOKING_PICK_2, ids.BOOKING_PICK_3)]
+        if picks:  # times proposed for a meeting: the other of the pair picks one, the same day
+            self._plan(self.day, lambda: self.pick_time(user_id, where, picks))
+            return
         followup_buttons = [b for b in buttons if b.startswith("followup_") or b == ids.FIRST_CONTACT_DONE]
         if not followup_buttons:
             return
@@ -590,11 +672,14 @@ class Demo:
         return lines
 
     def journeys(self, matched: list[tuple[str, str]]) -> list[str]:
-        """The journeys of the pair that went through the most: the student's, then the mentor's."""
-        if not matched:
+        """The journeys of the followed student and their mentor (else of the pair that went through the
+        most): the student's, then the mentor's."""
+        followed = [pair for pair in matched if self.followed and pair[0] == self.followed.user_id]
+        if not (followed or matched):
             return ["", t(self.locale, "demo.no_pair"), ""]
         student, mentor = max(
-            matched, key=lambda pair: self.journal.steps_of(pair[0]) + self.journal.steps_of(pair[1])
+            followed or matched,
+            key=lambda pair: self.journal.steps_of(pair[0]) + self.journal.steps_of(pair[1]),
         )
         return [
             *self._journey(student, "demo.journey_student"),
@@ -624,6 +709,15 @@ def _elements(blocks: list[dict]) -> Iterator[dict]:
 
 def _action_ids(blocks: list[dict]) -> list[str]:
     return [element["action_id"] for element in _elements(blocks) if "action_id" in element]
+
+
+def _cards(blocks: list[dict]) -> list[dict]:
+    """The directory's mentor cards: the sections whose button asks that mentor."""
+    return [
+        block
+        for block in blocks
+        if block.get("type") == "section" and ids.DIRECTORY_ASK in _action_ids([block])
+    ]
 
 
 def _label_of(blocks: list[dict], action_id: str) -> str:

@@ -66,6 +66,13 @@ class Journal:
         )
         self._add(user_id, Entry(at, tuple(lines)))
 
+    def looked(self, user_id: str, at: datetime, view: dict) -> None:
+        """A modal the person read through (the directory), shown whole, as they browsed it."""
+        self._add(user_id, Entry(at, tuple(render_view(view, self.name_of))))
+
+    def file(self, user_id: str, at: datetime, filename: str) -> None:
+        self._add(user_id, Entry(at, (t(self.locale, "demo.file_received", name=filename),)))
+
     def steps_of(self, user_id: str) -> int:
         return len(self.entries.get(user_id, []))
 

@@ -170,3 +170,29 @@ def test_a_database_that_already_holds_a_workspace_is_refused(
 
     assert main(["demo", *sizes, "--database-url", url]) == 2
     assert "already holds a workspace" in capsys.readouterr().err
+
+
+def test_the_followed_student_asks_a_mentor_from_the_directory_and_the_pair_books_its_first_meeting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+
+    assert main(["demo", *SMALL, "--database-url", f"sqlite:///{tmp_path / 'demo.db'}"]) == 0
+
+    out = capsys.readouterr().out
+    student, mentor = out.index(", student ━"), out.index(", mentor ━")
+    theirs, mine = out[student:mentor], out[mentor:]
+    # The student browses the directory, asks a mentor from their card, and the request modal has them.
+    assert "→ typed /mentor mentors" in theirs and "┌ Meet the mentors" in theirs
+    asked = re.search(r"→ clicked \[ Ask (.+?) \]", theirs)
+    assert asked is not None
+    assert f"A specific mentor?: {asked.group(1)}" in theirs and "the mentor you chose" in theirs
+    assert f"journey of {asked.group(1)}, mentor" in out  # who accepted: the mentor asked by name
+    # Matched, the student proposes times from the match DM; the mentor picks one; both are booked.
+    assert theirs.index("You have a mentor") < theirs.index("→ clicked [ Propose times ]")
+    assert "→ sent [ Send ]" in theirs and "will pick one of your times" in theirs
+    assert "would like to meet you! Pick the time" in mine and "→ clicked [ This one ]" in mine
+    for journey in (theirs, mine):
+        assert "is booked:" in journey
+        assert "📎 meeting.ics" in journey
+    assert "<!date^" not in out  # Slack's date tokens read as their fallback

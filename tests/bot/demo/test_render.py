@@ -36,3 +36,19 @@ def test_a_modal_shows_its_title_inputs_and_submit_button() -> None:
     }
 
     assert render_view(view, name_of) == ["┌ Find a mentor", "  Your question: ____", "  [ Send ]"]
+
+
+def test_a_date_token_reads_as_its_fallback_and_a_preset_choice_as_chosen() -> None:
+    blocks = [
+        section("Booked: *<!date^1789140000^{date_short_pretty} at {time}|2026-09-11 19:00 (Europe/Paris)>*"),
+        {
+            "type": "input",
+            "label": {"type": "plain_text", "text": "A specific mentor?"},
+            "element": {"initial_option": {"text": {"type": "plain_text", "text": "Camille"}, "value": "7"}},
+        },
+    ]
+
+    assert render_blocks(blocks, name_of) == [
+        "Booked: *2026-09-11 19:00 (Europe/Paris)*",
+        "  A specific mentor?: Camille",
+    ]
