@@ -75,7 +75,12 @@ def known_person(ctx: BotContext, team_id: str, user_id: str) -> Person:
         member = find_member(session, team_id, user_id)
         if member is not None:
             return person_of(ctx, member)
-    return Person(0, team_id, user_id, None, ctx.config.default_locale, None, False)
+    return stranger(team_id, user_id, ctx.config.default_locale)
+
+
+def stranger(team_id: str, user_id: str, locale: str) -> Person:
+    """Someone mentorbot stores nothing about (member id 0, no role): what an erased member is too."""
+    return Person(0, team_id, user_id, None, locale, None, False)
 
 
 def stored_locale(ctx: BotContext, team_id: str, user_id: str) -> str:

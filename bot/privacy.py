@@ -26,7 +26,7 @@ from sqlalchemy import func, or_, select
 
 from bot import slack
 from bot.context import BotContext
-from bot.members import Person, member_locale, person_of
+from bot.members import Person, member_locale, person_of, stranger
 from bot.mentorships import ended_mentorship
 from bot.messages import mentorships as mentorship_messages
 from bot.messages import privacy as messages
@@ -225,7 +225,7 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
         )
     )
     # Their Home tab stops showing their old profile and mentorships.
-    blank = Person(0, subject.team_id, subject.user_id, None, subject.locale, None, False)
+    blank = stranger(subject.team_id, subject.user_id, subject.locale)
     return outcome + Outcome(
         notices=tuple(notices),
         updates=tuple(Update(channel, ts, message) for (channel, ts), message in rewritten.items()),

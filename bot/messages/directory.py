@@ -21,6 +21,7 @@ from bot.messages.kit import (
     Message,
     button,
     buttons,
+    clip,
     escape,
     mention,
     message,
@@ -76,12 +77,8 @@ class DirectoryChoices:
         )
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _option(label: str, value: str) -> dict:
-    return {"text": {"type": "plain_text", "text": _clip(label, MAX_OPTION_TEXT)}, "value": value}
+    return {"text": {"type": "plain_text", "text": clip(label, MAX_OPTION_TEXT)}, "value": value}
 
 
 def _select(action_id: str, any_label: str, options: list[dict], chosen: str | None) -> dict:
@@ -91,7 +88,7 @@ def _select(action_id: str, any_label: str, options: list[dict], chosen: str | N
     return {
         "type": "static_select",
         "action_id": action_id,
-        "placeholder": {"type": "plain_text", "text": _clip(any_label, 150)},
+        "placeholder": {"type": "plain_text", "text": clip(any_label, 150)},
         "options": everything,
         "initial_option": initial,
     }
@@ -139,7 +136,7 @@ def _filters(locale: str, choices: DirectoryChoices) -> dict:
 
 
 def _topics_line(locale: str, labels: Sequence[str]) -> str:
-    shown = ", ".join(escape(_clip(label, MAX_TOPIC_LABEL)) for label in labels[:MAX_TOPICS_SHOWN])
+    shown = ", ".join(escape(clip(label, MAX_TOPIC_LABEL)) for label in labels[:MAX_TOPICS_SHOWN])
     hidden = len(labels) - MAX_TOPICS_SHOWN
     if hidden > 0:
         shown = tn(locale, "directory.more_topics", hidden, topics=shown)
@@ -161,13 +158,13 @@ def _card_text(locale: str, card: MentorCard) -> str:
     lines.append(tn(locale, "directory.free_places", card.free_places))
     if card.how_i_can_help:
         lines.append("> " + " ".join(escape(card.how_i_can_help).split()))
-    return _clip("\n".join(lines), MAX_SECTION_TEXT)
+    return clip("\n".join(lines), MAX_SECTION_TEXT)
 
 
 def _ask_label(locale: str, card: MentorCard) -> str:
     if not card.display_name:
         return t(locale, "directory.ask_unnamed")
-    return t(locale, "directory.ask", name=_clip(card.display_name, MAX_BUTTON_NAME))
+    return t(locale, "directory.ask", name=clip(card.display_name, MAX_BUTTON_NAME))
 
 
 def _card(locale: str, card: MentorCard) -> dict:

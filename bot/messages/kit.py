@@ -84,6 +84,11 @@ def escape(user_text: str) -> str:
     return user_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def clip(text: str, limit: int) -> str:
+    """`text` cut to Slack's `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def slack_date(moment: datetime, fallback: str | None = None) -> str:
     """A date Slack shows in the reader's own time zone and language, with an ISO date as fallback."""
     return f"<!date^{int(moment.timestamp())}^{{date_long}}|{fallback or moment.date().isoformat()}>"

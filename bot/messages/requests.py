@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import SUPPORTED_LOCALES, t, tn
-from bot.messages.kit import Message, button, buttons, escape, mention, message, modal, note, section
+from bot.messages.kit import Message, button, buttons, clip, escape, mention, message, modal, note, section
 from bot.messages.topics import Topic
 
 # Block and action ids of the request modal, shared by the builder and the code reading a submission.
@@ -50,12 +50,8 @@ def quoted(user_text: str) -> str:
     return "\n".join("> " + line for line in escape(user_text).splitlines() or [""])
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _option(label: str, value: str) -> Option:
-    return Option(text=PlainTextObject(text=_clip(label, MAX_OPTION_TEXT)), value=value)
+    return Option(text=PlainTextObject(text=clip(label, MAX_OPTION_TEXT)), value=value)
 
 
 def request_modal(
@@ -137,7 +133,7 @@ def request_modal(
             ),
         ),
         section(
-            _clip(
+            clip(
                 t(locale, "request.charter_title") + "\n" + escape(charter_text),
                 MAX_SECTION_TEXT,
             )
@@ -233,7 +229,7 @@ def open_request_exists(
         [
             section(text),
             section(
-                _clip(
+                clip(
                     t(locale, "request.summary_topics", topics=topic_labels(locale, topics))
                     + "\n"
                     + t(locale, "request.summary_message", message=quoted(request_message)),

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.i18n import SUPPORTED_LOCALES, t
-from bot.messages.kit import AnyBlock, Message, escape, message, modal, note, section
+from bot.messages.kit import AnyBlock, Message, clip, escape, message, modal, note, section
 from bot.messages.topics import Topic
 
 DEFAULT_CAPACITY = 2
@@ -49,6 +49,7 @@ TEXT_FIELD_MAX_LENGTH = 150
 HOW_I_CAN_HELP_MAX_LENGTH = 280
 IN_DIRECTORY = "listed"
 # Slack's limits: an option's text, and a section's text.
+PLACEHOLDER_MAX_LENGTH = PlainTextInputElement.placeholder_max_length
 _OPTION_TEXT_MAX = 75
 _SECTION_TEXT_MAX = 3000
 
@@ -157,7 +158,9 @@ def volunteer_modal(
             optional=True,
             element=PlainTextInputElement(
                 action_id=ids.VOLUNTEER_HOW_I_CAN_HELP,
-                placeholder=_clip_placeholder(t(locale, "volunteer.help_placeholder")),
+                placeholder=clip(
+                    t(locale, "volunteer.help_placeholder"), PlainTextInputElement.placeholder_max_length
+                ),
                 multiline=True,
                 max_length=HOW_I_CAN_HELP_MAX_LENGTH,
                 initial_value=answers.how_i_can_help or None,
@@ -204,10 +207,6 @@ def volunteer_modal(
         private_metadata=private_metadata,
         blocks=blocks,
     )
-
-
-def _clip_placeholder(text: str) -> str:
-    return text if len(text) <= 150 else text[:149] + "…"
 
 
 def _charter_sections(charter_text: str) -> list[AnyBlock]:
