@@ -21,7 +21,7 @@ from bench.serve_target import bench_config
 from bench.slack_side import SlackSide
 from bot.app import build_context
 from bot.clock import ManualClock
-from bot.dispatch import dispatch_client, run_dispatch_pass
+from bot.dispatch import run_dispatch_pass
 from bot.messages.followups import FollowupContent, followup_message
 from storage.db import create_database_engine, create_session_factory
 from storage.models import Followup, FollowupKind, FollowupState, Mentorship, MentorshipStatus, Role
@@ -87,10 +87,9 @@ def dispatch_until_done(url: str, slack_url: str) -> int:
     """Dispatcher passes until a pass sends nothing; how many follow-ups this process sent."""
     engine = create_database_engine(url)
     bot = build_context(bench_config(url, slack_url), create_session_factory(engine), ManualClock(NOW))
-    client = dispatch_client(bot)
     sent = 0
     while True:
-        report = run_dispatch_pass(bot, NOW, client=client, sweep=False)
+        report = run_dispatch_pass(bot, NOW, sweep=False)
         sent += len(report.sent)
         if not (report.sent or report.held or report.retrying or report.skipped or report.failed):
             break
@@ -102,7 +101,7 @@ def bare_posts(slack_url: str, url: str, count: int) -> float:
     """Seconds for `count` bare chat.postMessage calls of a follow-up's size, with the dispatch client."""
     engine = create_database_engine(url)
     bot = build_context(bench_config(url, slack_url), create_session_factory(engine), ManualClock(NOW))
-    client = dispatch_client(bot)
+    client = bot.slack_clients.without_retries("")
     content = FollowupContent(
         followup_id=1,
         kind=FollowupKind.FIRST_MEETING_SURVEY,

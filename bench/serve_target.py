@@ -62,7 +62,7 @@ def mentorbot_app(config: Config, bolt: str) -> tuple[App, TrackingExecutor]:
     executor = TrackingExecutor(BOLT_DEFAULT_POOL)
     bot = build_context(config, create_session_factory(engine), follow_ups=executor)
     app = App(
-        client=bot.client,
+        client=bot.client_for(""),
         signing_secret=config.slack_signing_secret,
         listener_executor=executor,
         logger=logging.getLogger("mentorbot.bolt"),

@@ -26,20 +26,41 @@ from storage.db import SessionFactory
 SLACK_API_URL = "https://slack.com/api/"
 
 
-def build_web_client(config: Config) -> WebClient:
-    """The bot's Web API client, pointed at `SLACK_API_URL` when set (a stand-in for Slack in tests)."""
+def web_api_base_url(config: Config) -> str:
+    """Slack's Web API, or `SLACK_API_URL` when set (a stand-in for Slack in tests)."""
     base_url = config.slack_api_url or SLACK_API_URL
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def build_web_client(config: Config, token: str | None = None, *, retries: bool = True) -> WebClient:
+    """A Web API client for `token` (the configured bot token by default)."""
     return WebClient(
-        token=config.slack_bot_token,
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        token=token or config.slack_bot_token,
+        base_url=web_api_base_url(config),
         timeout=10,
         retry_handlers=[
             # Slack says how long to wait on 429; the others are worth one more try.
             RateLimitErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=1),
             ConnectionErrorRetryHandler(max_retry_count=1),
-        ],
+        ]
+        if retries
+        else [],
     )
+
+
+class SingleWorkspaceClients:
+    """One workspace, one bot token (`SLACK_BOT_TOKEN`): the same client whatever the team."""
+
+    def __init__(self, config: Config) -> None:
+        self.client = build_web_client(config)
+        self._without_retries = build_web_client(config, retries=False)
+
+    def for_team(self, team_id: str) -> WebClient:
+        return self.client
+
+    def without_retries(self, team_id: str) -> WebClient:
+        return self._without_retries
 
 
 def build_context(
@@ -52,7 +73,7 @@ def build_context(
     return BotContext(
         config=config,
         sessions=sessions,
-        client=build_web_client(config),
+        slack_clients=SingleWorkspaceClients(config),
         clock=clock or SystemClock(),
         follow_ups=follow_ups
         or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),
@@ -71,7 +92,7 @@ def build_app(bot: BotContext, *, token_verified: bool = False) -> App:
     hands its slow work to the bot's follow-up pool (`handlers.background`).
     """
     app = App(
-        client=bot.client,
+        client=bot.client_for(""),
         signing_secret=bot.config.slack_signing_secret,
         process_before_response=True,
         listener_executor=bot.follow_ups,  # Bolt's own pool would never be used

@@ -209,11 +209,13 @@ def run_serve(args: argparse.Namespace) -> int:
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine))
-    check_bot_token(bot.client, timeout)
+    check_bot_token(bot.client_for(""), timeout)
     # Checked and waited for like the bot token, before anything is written; the WebSocket is then
     # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
     socket_url = (
-        open_socket_mode_url(bot.client, config.slack_app_token, timeout) if mode == "socket" else None
+        open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
+        if mode == "socket"
+        else None
     )
     upgrade_to_latest(engine)
     app = build_app(bot, token_verified=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import Protocol
 
 from slack_sdk import WebClient
 
@@ -12,11 +13,27 @@ from bot.config import Config
 from storage.db import SessionFactory
 
 
+class SlackClients(Protocol):
+    """The Web API client of each workspace: every call for a workspace goes out with its own token."""
+
+    def for_team(self, team_id: str) -> WebClient:
+        """The client with `team_id`'s bot token and the SDK's retries (429, 5xx, network)."""
+        ...
+
+    def without_retries(self, team_id: str) -> WebClient:
+        """The same token without retry handlers: for the dispatcher, which retries through the database
+        (by moving `due_at`) rather than by sleeping in its pass."""
+        ...
+
+
 @dataclass(frozen=True)
 class BotContext:
     config: Config
     sessions: SessionFactory
-    client: WebClient
+    slack_clients: SlackClients
     clock: Clock
     # Where listeners' work runs once Slack has its ack (handlers.background.in_background).
     follow_ups: Executor
+
+    def client_for(self, team_id: str) -> WebClient:
+        return self.slack_clients.for_team(team_id)

@@ -49,7 +49,12 @@ def deliver(
     if outcome.modal is not None:
         if trigger_id:
             show = slack.push_modal if outcome.push_modal else slack.open_modal
-            _attempt(bot, team_id, "open a modal", partial(show, bot.client, trigger_id, outcome.modal))
+            _attempt(
+                bot,
+                team_id,
+                "open a modal",
+                partial(show, bot.client_for(team_id), trigger_id, outcome.modal),
+            )
         else:
             logger.warning("a modal was to open without a trigger_id: not shown")
     if outcome.modal_update is not None:
@@ -58,7 +63,9 @@ def deliver(
             bot,
             team_id,
             "update a modal",
-            partial(slack.update_modal, bot.client, change.view_id, change.view_hash, change.view),
+            partial(
+                slack.update_modal, bot.client_for(team_id), change.view_id, change.view_hash, change.view
+            ),
         )
     answer = outcome.reply
     if outcome.upload is not None and person is not None:
@@ -68,11 +75,14 @@ def deliver(
     for notice in outcome.notices:
         post_notice(bot, team_id, notice)
     for update in outcome.updates:
-        _attempt(bot, team_id, "update a message", partial(_update, bot, update))
+        _attempt(bot, team_id, "update a message", partial(_update, bot, team_id, update))
     for someone in outcome.homes:
         view = home_view_for(bot, someone)
         _attempt(
-            bot, team_id, "refresh a Home", partial(slack.publish_home, bot.client, someone.user_id, view)
+            bot,
+            team_id,
+            "refresh a Home",
+            partial(slack.publish_home, bot.client_for(team_id), someone.user_id, view),
         )
     follow_on = Outcome()
     for request_id in outcome.reoffer_requests:
@@ -87,7 +97,7 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
     """Post one notice and record where it went; an offer that cannot be delivered is withdrawn, so the
     request is not held by it, and a recipient Slack says is gone is marked inactive."""
     try:
-        posted = slack.post_message(bot.client, notice.user_id, notice.message)
+        posted = slack.post_message(bot.client_for(team_id), notice.user_id, notice.message)
     except SLACK_FAILURES as error:
         failure = slack.failure_of(error)
         _after_failure(bot, team_id, f"post a {notice.kind} notice", failure)
@@ -120,13 +130,13 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
             bot,
             team_id,
             f"upload the file of a {notice.kind} notice",
-            lambda: slack.upload_files(bot.client, notice.user_id, files, None),
+            lambda: slack.upload_files(bot.client_for(team_id), notice.user_id, files, None),
         )
     return True
 
 
-def _update(bot: BotContext, update: Update) -> None:
-    slack.update_message(bot.client, update.channel_id, update.ts, update.message)
+def _update(bot: BotContext, team_id: str, update: Update) -> None:
+    slack.update_message(bot.client_for(team_id), update.channel_id, update.ts, update.message)
 
 
 def _upload(bot: BotContext, team_id: str, person: Person, upload: Upload) -> Message:
@@ -135,7 +145,7 @@ def _upload(bot: BotContext, team_id: str, person: Person, upload: Upload) -> Me
         bot,
         team_id,
         "upload files",
-        lambda: slack.upload_files(bot.client, person.user_id, files, upload.comment),
+        lambda: slack.upload_files(bot.client_for(team_id), person.user_id, files, upload.comment),
     )
     return upload.sent if sent else upload.failed
 
@@ -162,7 +172,12 @@ def _answer(
         return
     if person is None:
         return
-    _attempt(bot, team_id, "answer in a DM", partial(slack.post_message, bot.client, person.user_id, answer))
+    _attempt(
+        bot,
+        team_id,
+        "answer in a DM",
+        partial(slack.post_message, bot.client_for(team_id), person.user_id, answer),
+    )
 
 
 def _attempt(bot: BotContext, team_id: str, what: str, call: Callable[[], object]) -> bool:

@@ -36,7 +36,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot import slack
@@ -125,12 +124,6 @@ def dispatcher_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def dispatch_client(bot: BotContext) -> WebClient:
-    """The bot's client without its retry handlers: the dispatcher retries through the database, by
-    moving `due_at`, rather than by sleeping in the pass."""
-    return WebClient(token=bot.client.token, base_url=bot.client.base_url, timeout=10)
-
-
 def backoff(attempts: int) -> timedelta:
     return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
@@ -140,7 +133,6 @@ def run_dispatch_pass(
     now: datetime | None = None,
     *,
     dispatcher: str | None = None,
-    client: WebClient | None = None,
     sweep: bool = True,
     only: Sequence[int] | None = None,
 ) -> DispatchReport:
@@ -152,9 +144,8 @@ def run_dispatch_pass(
     """
     now = now or bot.clock.now()
     dispatcher = dispatcher or dispatcher_name()
-    client = client or dispatch_client(bot)
     report = DispatchReport(now=now)
-    report.paused_teams = _still_paused(bot, client)
+    report.paused_teams = _still_paused(bot)
     if sweep and only is None:
         report.planned = run_sweeps(bot, now, skip_teams=report.paused_teams)
     handled = 0
@@ -172,12 +163,12 @@ def run_dispatch_pass(
         if not claimed:
             break
         handled += len(claimed)
-        ready = _prepare_batch(bot, client, claimed, dispatcher, now, report)
-        _send_batch(bot, client, ready, dispatcher, now, report)
+        ready = _prepare_batch(bot, claimed, dispatcher, now, report)
+        _send_batch(bot, ready, dispatcher, now, report)
     return report
 
 
-def _still_paused(bot: BotContext, client: WebClient) -> list[str]:
+def _still_paused(bot: BotContext) -> list[str]:
     """The paused workspaces whose token Slack still refuses; one auth.test each, so a token that works
     again resumes the workspace at the next pass without waiting for a message to fail or succeed."""
     with bot.sessions.begin() as session:
@@ -185,7 +176,7 @@ def _still_paused(bot: BotContext, client: WebClient) -> list[str]:
     still = []
     for team_id in sorted(paused):
         try:
-            slack.team_of_token(client)
+            slack.team_of_token(bot.slack_clients.without_retries(team_id))
         except SLACK_FAILURES as error:
             if slack.failure_of(error).trouble is Trouble.TOKEN:
                 still.append(team_id)
@@ -214,7 +205,6 @@ class _Ready:
 
 def _prepare_batch(
     bot: BotContext,
-    client: WebClient,
     claimed: Sequence[int],
     dispatcher: str,
     now: datetime,
@@ -226,11 +216,11 @@ def _prepare_batch(
     if not zone_unknown:
         return ready
     known_tz: dict[int, str | None] = {}
-    for item, member_id in zone_unknown:
+    for item, member_id, team_id in zone_unknown:
         if member_id not in known_tz:  # None: Slack says the account is gone, this follow-up is skipped
-            known_tz[member_id] = _time_zone_of(bot, client, member_id, item, dispatcher, now, report)
+            known_tz[member_id] = _time_zone_of(bot, team_id, member_id, item, dispatcher, now, report)
     found = {member_id: tz for member_id, tz in known_tz.items() if tz is not None}
-    more, _ = _decide(bot, [item.followup_id for item, _ in zone_unknown], dispatcher, now, report, found)
+    more, _ = _decide(bot, [item.followup_id for item, _, _ in zone_unknown], dispatcher, now, report, found)
     position = {followup_id: number for number, followup_id in enumerate(claimed)}
     return sorted(ready + more, key=lambda ready_one: position[ready_one.item.followup_id])
 
@@ -242,12 +232,12 @@ def _decide(
     now: datetime,
     report: DispatchReport,
     known_tz: dict[int, str],
-) -> tuple[list[_Ready], list[tuple[Delivered, int]]]:
+) -> tuple[list[_Ready], list[tuple[Delivered, int, str]]]:
     """In one transaction, hold (quiet hours), skip (no longer relevant) or render each follow-up still
-    held by `dispatcher`. Returns those ready to post, and (item, member id) of those whose recipient's
+    held by `dispatcher`. Returns those ready to post, and (item, member id, team) of those whose recipient's
     time zone is unknown."""
     ready: list[_Ready] = []
-    zone_unknown: list[tuple[Delivered, int]] = []
+    zone_unknown: list[tuple[Delivered, int, str]] = []
     pairs_prompted: set[int] = set()
     with bot.sessions.begin() as session:
         settings_of_team: dict[str, ProgrammeSettings] = {}
@@ -270,7 +260,7 @@ def _decide(
                 report.skipped.append(dataclasses.replace(item, detail="recipient inactive"))
                 continue
             if tz is None:
-                zone_unknown.append((item, recipient.id))
+                zone_unknown.append((item, recipient.id, followup.team_id))
                 continue
             if followup.mentorship_id in pairs_prompted:
                 # A meeting prompt looks back at the pair's earlier prompts: one rendered in this batch is
@@ -317,7 +307,6 @@ def _decide(
 
 def _send_batch(
     bot: BotContext,
-    client: WebClient,
     ready: Sequence[_Ready],
     dispatcher: str,
     now: datetime,
@@ -337,7 +326,9 @@ def _send_batch(
                 _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
                 continue
             try:
-                posted = slack.post_message(client, one.channel, one.message)
+                posted = slack.post_message(
+                    bot.slack_clients.without_retries(one.team_id), one.channel, one.message
+                )
             except SLACK_FAILURES as error:
                 failure = slack.failure_of(error)
                 _after_slack_failure(bot, failure, one, dispatcher, now, report)
@@ -399,7 +390,7 @@ def _skip_claim(
 
 def _time_zone_of(
     bot: BotContext,
-    client: WebClient,
+    team_id: str,
     member_id: int,
     item: Delivered,
     dispatcher: str,
@@ -409,7 +400,7 @@ def _time_zone_of(
     """The recipient's Slack time zone, looked up once and kept; the school's when Slack has none.
     None when Slack says the account is gone or deactivated (the follow-up is then skipped)."""
     try:
-        user = slack.slack_user(client, item.user_id)
+        user = slack.slack_user(bot.slack_clients.without_retries(team_id), item.user_id)
     except SLACK_FAILURES as error:
         failure = slack.failure_of(error)
         if failure.trouble is Trouble.RECIPIENT_GONE:

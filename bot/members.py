@@ -55,7 +55,7 @@ def identify(ctx: BotContext, team_id: str, user_id: str) -> Person:
         member = get_or_create_member(session, team_id, user_id)
         stale = member.profile_checked_at is None or now - member.profile_checked_at > PROFILE_REFRESH_AFTER
     if stale:
-        slack_user = _fetch_slack_user(ctx, user_id)
+        slack_user = _fetch_slack_user(ctx, team_id, user_id)
         with ctx.sessions.begin() as session:
             member = get_or_create_member(session, team_id, user_id)
             if slack_user is not None:
@@ -106,9 +106,9 @@ def person_of(ctx: BotContext, member: Member) -> Person:
     )
 
 
-def _fetch_slack_user(ctx: BotContext, user_id: str) -> dict | None:
+def _fetch_slack_user(ctx: BotContext, team_id: str, user_id: str) -> dict | None:
     try:
-        return slack.slack_user(ctx.client, user_id)
+        return slack.slack_user(ctx.client_for(team_id), user_id)
     except slack.SLACK_FAILURES as error:
         # Not fatal: the person still gets an answer, in the school's default language.
         logger.warning("users.info failed for a member: %s", slack.failure_of(error))

@@ -244,7 +244,7 @@ def admin_confirmed_now(bot: BotContext, person: Person) -> bool:
     if person.user_id in bot.config.admins:
         return True
     try:
-        user = slack.slack_user(bot.client, person.user_id)
+        user = slack.slack_user(bot.client_for(person.team_id), person.user_id)
     except slack.SLACK_FAILURES as error:
         logger.warning("could not check a member's admin status: %s", slack.failure_of(error))
         return False

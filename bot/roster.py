@@ -251,17 +251,23 @@ def import_roster(
     name: str,
     pacer: Pacer,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    team_id: str | None = None,
 ) -> ImportReport:
-    """Parse, look up, then write in one transaction. Raises `RosterError` or `LookupFailed` before any
-    write. Idempotent: a member already as the roster says is left alone and not counted as changed."""
+    """Parse, look up, then write in one transaction, for workspace `team_id` (the bot token's own in
+    single-workspace mode). Raises `RosterError` or `LookupFailed` before any write. Idempotent: a
+    member already as the roster says is left alone and not counted as changed."""
+    client = bot.client_for(team_id or "")
     try:
-        team_id = slack.team_of_token(bot.client)
+        token_team = slack.team_of_token(client)
     except SlackApiError as error:
         raise LookupFailed(f"auth.test failed: {error.response.get('error')}") from error
+    if team_id is not None and token_team != team_id:
+        raise LookupFailed(f"the token found for workspace {team_id} belongs to {token_team}")
+    team_id = token_team
     with bot.sessions.begin() as session:
         topic_keys = [topic.key for topic in topics_of(programme_settings(session, team_id))]
     parsed = parse_roster(file, name, topic_keys)
-    user_ids = look_up_emails(bot.client, [row.email for row in parsed.rows], pacer, progress)
+    user_ids = look_up_emails(client, [row.email for row in parsed.rows], pacer, progress)
     report = ImportReport(rows=len(parsed.rows) + len(parsed.duplicates), duplicates=parsed.duplicates)
     matched = [(row, user_ids[row.email]) for row in parsed.rows if user_ids[row.email] is not None]
     report.unmatched = [row for row in parsed.rows if user_ids[row.email] is None]
