@@ -137,6 +137,10 @@ class FollowupKind(enum.StrEnum):
     ADMIN_MENTOR_TO_THANK = "admin_mentor_to_thank"  # with each impact note, to admins: thank them publicly?
     ADMIN_LOW_RATING = "admin_low_rating"  # a survey rating of 1 or 2, with its comment when there is one
     WEEKLY_DIGEST = "weekly_digest"  # to the admins, Monday morning: the week in five lines
+    # Not scheduled messages but work the bot owes since Slack got its ack (`bot.work`): a payload
+    # recorded by the ack, still to be handled; a message a state change caused, still to be delivered.
+    INBOUND = "inbound"
+    OUTBOX = "outbox"
 
 
 @dataclass(frozen=True)
@@ -529,7 +533,8 @@ class Followup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(48))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # None for inbound and outbox rows, whose payload says whom they are for.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     mentorship_id: Mapped[int | None] = mapped_column(ForeignKey("mentorships.id", ondelete="CASCADE"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("mentoring_requests.id", ondelete="CASCADE"))
     period: Mapped[FollowupPeriod] = mapped_column(PeriodColumn())
@@ -545,6 +550,8 @@ class Followup(Base):
     answer: Mapped[str | None] = mapped_column(String(64))
     answered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    # An inbound or outbox row's content (`bot.work`): dropped once the work is done.
+    payload: Mapped[dict | None] = mapped_column(JSON)
 
     recipient: Mapped[Member] = relationship()
     mentorship: Mapped[Mentorship | None] = relationship()
