@@ -20,8 +20,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext
 from handlers import middleware, register_listeners
-from handlers.background import report_failure
-from storage.db import SessionFactory
+from handlers.background import report_listener_failure
+from storage.db import Sessions
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -65,7 +65,7 @@ class SingleWorkspaceClients:
 
 def build_context(
     config: Config,
-    sessions: SessionFactory,
+    sessions: Sessions,
     clock: Clock | None = None,
     follow_ups: Executor | None = None,
 ) -> BotContext:
@@ -102,7 +102,7 @@ def build_app(bot: BotContext, *, token_verified: bool = False) -> App:
 
     @app.error
     def on_listener_error(error: Exception, body: dict) -> None:
-        report_failure(bot, error, body)
+        report_listener_failure(bot, error, body)
 
     middleware.register(app, bot)  # before any listener: redelivered events stop here
     register_listeners(app, bot)
