@@ -68,6 +68,8 @@ def build_context(
     sessions: Sessions,
     clock: Clock | None = None,
     follow_ups: Executor | None = None,
+    *,
+    works_here: bool = True,
 ) -> BotContext:
     """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one."""
     return BotContext(
@@ -77,6 +79,7 @@ def build_context(
         clock=clock or SystemClock(),
         follow_ups=follow_ups
         or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),
+        works_here=works_here,
     )
 
 

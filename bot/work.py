@@ -7,7 +7,7 @@ change caused (`bot.outbox`) and deletes the inbound row. Either all of it is co
 and the inbound row is still there for another run. The outbox rows are then delivered at once by the
 process that committed them (`deliver_outbox`).
 
-Every row is claimed with a lease (`WORK_LEASE`) that a live process renews (`LeaseKeeper`); a process
+Every row is claimed with a lease (`WORK_LEASE`) that a live process renews (`bot.runtime`); a process
 that dies (kill -9, OOM, a lost machine) leaves its rows to whichever `serve`, `worker` or `mentorbot
 dispatch` claims them once the lease ran out (`run_work_pass`), within a minute. A run whose claim was
 lost meanwhile commits nothing (`LostClaim`), so a unit's change is made once. A message can be sent
@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -48,10 +46,9 @@ logger = logging.getLogger(__name__)
 # Where a listener's failure is told, for every listener alike (as `handlers.background` names it).
 listener_failures = logging.getLogger("mentorbot.listeners")
 
-# Short, and renewed every `RENEW_EVERY` while the process lives: a dead process's rows are taken over
-# within a minute. A scheduled follow-up keeps the dispatcher's longer lease (`bot.dispatch.LEASE`).
+# Short, and renewed while the process lives (`bot.runtime.LeaseKeeper`): a dead process's rows are
+# taken over within a minute.
 WORK_LEASE = timedelta(seconds=45)
-RENEW_EVERY = 15.0
 MAX_ATTEMPTS = 5
 CLAIM_BATCH = 25
 
@@ -319,33 +316,6 @@ def run_work_pass(
             for future in [run.submit(job) for job in jobs]:
                 future.result()
     return claimed
-
-
-@dataclass
-class LeaseKeeper:
-    """Renews this process's claims every `RENEW_EVERY` seconds, on its own thread, until stopped."""
-
-    bot: BotContext
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-
-    def start(self) -> LeaseKeeper:
-        self._thread = threading.Thread(target=self._run, name="mentorbot-leases", daemon=True)
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.wait(RENEW_EVERY):
-            try:
-                with self.bot.sessions.begin() as session:
-                    queries.renew_leases(session, self.bot.process_name, self.bot.clock.now() + WORK_LEASE)
-            except Exception:
-                logger.exception("could not renew this process's leases; trying again")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
 
 def hand_back(bot: BotContext) -> int:

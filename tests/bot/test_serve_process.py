@@ -3,14 +3,6 @@ Slack over HTTP and answers health checks, against the Slack stand-in."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,34 +11,9 @@ from sqlalchemy import inspect
 
 from bot.slack_double import SlackDriver, SlackStandIn
 from storage.db import create_database_engine
+from tests.processes import BotProcess, bot_env, free_port, health, wait_until
 
 SECRET = "serve-test-secret"
-STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, what: str, timeout: float = STARTUP_SECONDS):  # type: ignore[no-untyped-def]
-    """Poll a real process's progress, bounded: we wait for it to start, we do not make time pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def health(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-            return response.status
-    except (urllib.error.URLError, ConnectionError):
-        return None
 
 
 @pytest.fixture
@@ -57,32 +24,14 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def served(tmp_path: Path, slack: SlackStandIn) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-serve-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
-        "PORT": str(port),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    env = bot_env(f"sqlite:///{tmp_path / 'served.db'}", slack.url, SECRET)
+    process = BotProcess(["serve"], env, tmp_path, free_port())
     try:
-        wait_until(lambda: health(url) == 200 or process.poll() is not None, "the server to start")
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        yield url
+        process.wait_healthy()
+        assert process.url is not None
+        yield process.url
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        assert process.terminate() == 0, process.log
 
 
 def test_serve_migrates_its_database_and_answers_health_checks(served: str, tmp_path: Path) -> None:
