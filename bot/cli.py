@@ -229,14 +229,14 @@ def run_serve(args: argparse.Namespace) -> int:
         handler = SocketModeHandler(app, config.slack_app_token)
         handler.client.wss_uri = socket_url
         health = start_in_background(
-            build_wsgi_app(None, engine, socket_connected=handler.client.is_connected),
+            build_wsgi_app(None, engine, clock=bot.clock, socket_connected=handler.client.is_connected),
             host="0.0.0.0",
             port=port,
         )
         scheduler = start_scheduler(bot)
         try:
             handler.connect()
-            logger.info("Socket Mode; health check at %s/healthz", health.url)
+            logger.info("Socket Mode; GET /healthz and GET /metrics at %s", health.url)
             threading.Event().wait()
         finally:
             scheduler.shutdown(wait=False)
@@ -244,8 +244,8 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         scheduler = start_scheduler(bot)
         try:
-            logger.info("listening on port %d: POST /slack/events, GET /healthz", port)
-            serve_forever(build_wsgi_app(app, engine), port)
+            logger.info("listening on port %d: POST /slack/events, GET /healthz, GET /metrics", port)
+            serve_forever(build_wsgi_app(app, engine, clock=bot.clock), port)
         finally:
             scheduler.shutdown(wait=False)
     return 0

@@ -18,6 +18,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from bot.clock import SystemClock
 from bot.config import Config, ConfigError
 from bot.server import build_wsgi_app
 from bot.slack_double import SlackStandIn
@@ -392,7 +393,7 @@ def test_socket_mode_health_is_503_until_the_websocket_connects(tmp_path: Path, 
 
 def test_health_answers_503_while_the_socket_is_down(engine) -> None:  # type: ignore[no-untyped-def]
     connected = [False]
-    app = build_wsgi_app(None, engine, socket_connected=lambda: connected[0])
+    app = build_wsgi_app(None, engine, clock=SystemClock(), socket_connected=lambda: connected[0])
 
     def get_health() -> str:
         seen: list[str] = []
