@@ -119,14 +119,14 @@ def build_wsgi_app(
         elif method == "GET" and path == METRICS_PATH:
             body = metrics(environ, recording_start_response)
         elif slack_handler is not None:
-            read = read_slack_request(environ) if method == "POST" else SlackRequestRead()
-            if read.refusal is not None:
+            read = read_slack_request(environ) if method == "POST" else None
+            if read is not None and read.refusal is not None:
                 recording_start_response(read.refusal[0], [("Content-Type", "application/json")])
                 body = [read.refusal[1]]
             else:
                 body = slack_handler(environ, recording_start_response)
                 # Only what Slack got a 2xx for is an ack: forged, unhandled and failed requests are not.
-                if method == "POST" and status_seen and status_seen[0].startswith("2"):
+                if read is not None and status_seen and status_seen[0].startswith("2"):
                     count_ack(read.kind, time.perf_counter() - started)
         else:
             recording_start_response("404 Not Found", [("Content-Type", "text/plain")])

@@ -95,19 +95,19 @@ def owed_work(
     due_at: datetime,
     *,
     state: FollowupState = FollowupState.DUE,
-    claimed_until: datetime | None = None,
+    lease_expires_at: datetime | None = None,
 ) -> int:
-    """An inbound payload or outbox message (`kind`) owed since `due_at`, for no member; with
-    `claimed_until`, claimed by a process whose lease lasts until then. Its id."""
+    """An inbound payload or outbox message (`kind`) owed since `due_at`, for no member, in `state`
+    (claimed: by a process whose lease lasts until `lease_expires_at`). Its id."""
     with sandbox.bot.sessions.begin() as session:
         row = Followup(
             team_id=sandbox.team_id,
             kind=kind,
             period=FollowupPeriod(f"work{uuid.uuid4().hex[:8]}"),
             due_at=due_at,
-            state=FollowupState.CLAIMED if claimed_until else state,
-            claimed_by="a process that died" if claimed_until else None,
-            lease_expires_at=claimed_until,
+            state=state,
+            claimed_by="a process that died" if state == FollowupState.CLAIMED else None,
+            lease_expires_at=lease_expires_at,
             created_at=due_at,
             payload={},
         )

@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import ids, slack
 from bot.clock import ManualClock
+from bot.metrics import DELIVERY_OUTCOMES
 from bot.sandbox import Sandbox
 from bot.server import build_wsgi_app, start_in_background
 from bot.slack_double.driver import FORM
@@ -47,6 +48,14 @@ def value(samples: Samples, name: str, **labels: str) -> float:
     return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+def increase(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    return value(after, name, **labels) - value(before, name, **labels)
+
+
+def by_queue(samples: Samples, name: str) -> dict[str, float]:
+    return {queue: samples[(name, (("queue", queue),))] for queue in ("inbound", "outbox", "followups")}
+
+
 def test_signed_requests_are_counted_as_acks_by_kind_with_their_latency(sandbox: Sandbox) -> None:
     sandbox.slack.add_user("UKIM", locale="fr-FR")
     before = scrape(sandbox.server.url)
@@ -57,24 +66,11 @@ def test_signed_requests_are_counted_as_acks_by_kind_with_their_latency(sandbox:
     after = scrape(sandbox.server.url)
 
     for kind in ("command", "block_actions", "event"):
-        assert (
-            value(after, "mentorbot_acks_total", kind=kind) - value(before, "mentorbot_acks_total", kind=kind)
-            == 1
-        )
-        assert (
-            value(after, "mentorbot_ack_seconds_count", kind=kind)
-            - value(before, "mentorbot_ack_seconds_count", kind=kind)
-            == 1
-        )
-        # Within Slack's 3 s, and the observed time is a real duration.
-        assert (
-            value(after, "mentorbot_ack_seconds_bucket", kind=kind, le="3.0")
-            - value(before, "mentorbot_ack_seconds_bucket", kind=kind, le="3.0")
-            == 1
-        )
-        assert value(after, "mentorbot_ack_seconds_sum", kind=kind) > value(
-            before, "mentorbot_ack_seconds_sum", kind=kind
-        )
+        assert increase(before, after, "mentorbot_acks_total", kind=kind) == 1
+        assert increase(before, after, "mentorbot_ack_seconds_count", kind=kind) == 1
+        # Within Slack's 3 s, and the time observed is a real duration.
+        assert increase(before, after, "mentorbot_ack_seconds_bucket", kind=kind, le="3.0") == 1
+        assert increase(before, after, "mentorbot_ack_seconds_sum", kind=kind) > 0
 
 
 def test_health_checks_scrapes_and_refused_requests_are_not_acks(sandbox: Sandbox) -> None:
@@ -101,12 +97,15 @@ def test_the_backlog_counts_each_queue_due_now_and_its_oldest_row_by_the_bots_cl
     due_now(sandbox, student, "student_reminder", now - timedelta(hours=2), period="due")
     due_now(sandbox, student, "student_reminder", now + timedelta(minutes=30), period="later")
     owed_work(sandbox, FollowupKind.INBOUND, now - timedelta(seconds=30))
-    # Claimed by a process that died: due again once its lease ran out; one whose lease runs is not.
+    # Claimed by processes that died: due again once their lease has run out, not before.
+    claimed = FollowupState.CLAIMED
+    owed_work(sandbox, FollowupKind.OUTBOX, now - timedelta(minutes=10), state=claimed, lease_expires_at=now)
     owed_work(
-        sandbox, FollowupKind.OUTBOX, now - timedelta(minutes=10), claimed_until=now - timedelta(minutes=1)
-    )
-    owed_work(
-        sandbox, FollowupKind.INBOUND, now - timedelta(minutes=5), claimed_until=now + timedelta(minutes=4)
+        sandbox,
+        FollowupKind.INBOUND,
+        now - timedelta(minutes=5),
+        state=claimed,
+        lease_expires_at=now + timedelta(minutes=4),
     )
     owed_work(sandbox, FollowupKind.OUTBOX, now - timedelta(days=1), state=FollowupState.SENT)
 
@@ -114,30 +113,30 @@ def test_the_backlog_counts_each_queue_due_now_and_its_oldest_row_by_the_bots_cl
     clock.advance(timedelta(hours=1))
     an_hour_later = scrape(sandbox.server.url)
 
-    assert {
-        queue: value(first, "mentorbot_backlog", queue=queue) for queue in ("inbound", "outbox", "followups")
-    } == {
-        "inbound": 1,
-        "outbox": 1,
-        "followups": 1,
+    assert by_queue(first, "mentorbot_backlog") == {"inbound": 1, "outbox": 0, "followups": 1}
+    assert by_queue(first, "mentorbot_oldest_due_age_seconds") == {
+        "inbound": 30,
+        "outbox": 0,
+        "followups": 7200,
     }
-    assert {
-        queue: value(first, "mentorbot_oldest_due_age_seconds", queue=queue)
-        for queue in ("inbound", "outbox", "followups")
-    } == {"inbound": 30, "outbox": 600, "followups": 7200}
-    # The follow-up due in 30 minutes is now due too, and the inbound row's lease has run out.
-    assert value(an_hour_later, "mentorbot_backlog", queue="followups") == 2
-    assert value(an_hour_later, "mentorbot_backlog", queue="inbound") == 2
-    assert value(an_hour_later, "mentorbot_oldest_due_age_seconds", queue="followups") == 7200 + 3600
-    assert value(an_hour_later, "mentorbot_oldest_due_age_seconds", queue="inbound") == 300 + 3600
+    # The follow-up due in 30 minutes is due now, and both claims' leases have run out.
+    assert by_queue(an_hour_later, "mentorbot_backlog") == {"inbound": 2, "outbox": 1, "followups": 2}
+    assert by_queue(an_hour_later, "mentorbot_oldest_due_age_seconds") == {
+        "inbound": 300 + 3600,
+        "outbox": 600 + 3600,
+        "followups": 7200 + 3600,
+    }
 
 
 def test_an_empty_backlog_is_zero_rather_than_absent(sandbox: Sandbox) -> None:
     samples = scrape(sandbox.server.url)
 
-    for queue in ("inbound", "outbox", "followups"):
-        assert samples[("mentorbot_backlog", (("queue", queue),))] == 0
-        assert samples[("mentorbot_oldest_due_age_seconds", (("queue", queue),))] == 0
+    assert by_queue(samples, "mentorbot_backlog") == {"inbound": 0, "outbox": 0, "followups": 0}
+    assert by_queue(samples, "mentorbot_oldest_due_age_seconds") == {
+        "inbound": 0,
+        "outbox": 0,
+        "followups": 0,
+    }
 
 
 def test_paused_workspaces_are_counted_until_they_resume(sandbox: Sandbox, clock: ManualClock) -> None:
@@ -172,12 +171,11 @@ def test_a_dispatched_followup_is_counted_by_the_outcome_of_its_delivery(
     dispatch(sandbox)
     after = scrape(sandbox.server.url)
 
-    changed = {
-        key[1][0][1]: after[key] - before[key]
-        for key in after
-        if key[0] == "mentorbot_deliveries_total" and after[key] != before[key]
+    increases = {
+        counted: increase(before, after, "mentorbot_deliveries_total", outcome=counted)
+        for counted in DELIVERY_OUTCOMES
     }
-    assert changed == {outcome: 1}
+    assert increases == {counted: 1 if counted == outcome else 0 for counted in DELIVERY_OUTCOMES}
 
 
 def test_a_database_that_does_not_answer_leaves_its_samples_out_and_is_logged_once(
