@@ -29,6 +29,7 @@ from slack_bolt import App
 from bot import ids
 from bot.app import build_app, build_context, build_web_client
 from bot.cli import _configure_logging
+from bot.clock import SystemClock
 from bot.config import Config
 from bot.sandbox import TrackingExecutor
 from bot.server import build_wsgi_app, start_in_background
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     config = bench_config(args.database_url, args.slack_url, args.listener_threads)
     app, executor = (mentorbot_app if args.app == "mentorbot" else bare_app)(config, args.bolt)
     engine = create_database_engine(config.database_url)
-    server = start_in_background(build_wsgi_app(app, engine))
+    server = start_in_background(build_wsgi_app(app, engine, clock=SystemClock()))
     print(json.dumps({"url": server.url + "/slack/events", "pid": os.getpid()}), flush=True)
     for line in sys.stdin:
         command = line.strip()

@@ -11,9 +11,11 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic.util.exc import CommandError
 from dotenv import find_dotenv, load_dotenv
+from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import Engine
 
 from bot.config import (
@@ -21,6 +23,7 @@ from bot.config import (
     ConfigError,
     checked_port,
     database_url_from_env,
+    log_format_from_env,
     log_level_from_env,
     startup_timeout_from_env,
 )
@@ -127,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv(find_dotenv(usecwd=True))
     _default_matplotlib_cache()
     try:
-        _configure_logging(log_level_from_env())
+        _configure_logging(log_level_from_env(), log_format_from_env())
         return args.run(args)
     except ConfigError as error:
         print(f"mentorbot: {error}", file=sys.stderr)
@@ -144,8 +147,38 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-def _configure_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class JsonLinesFormatter(JsonFormatter):
+    """One JSON object a line: time (ISO 8601, UTC), level, logger, message, and the exception's text
+    when there is one.
+
+    Only those fields, as the text format shows: python-json-logger would also add every `extra=` a
+    library attaches to its records, which the text logs never show and nobody checked for secrets.
+    """
+
+    FIELDS = ("time", "level", "logger", "message", "exception")
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(levelname)s %(name)s %(message)s",
+            rename_fields={"levelname": "level", "name": "logger", "exc_info": "exception"},
+            timestamp="time",
+        )
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {field: log_data[field] for field in self.FIELDS if field in log_data}
+
+
+def log_formatter(log_format: str) -> logging.Formatter:
+    """How each log line is written: `text` or `json` (`bot.config.LOG_FORMATS`)."""
+    if log_format == "json":
+        return JsonLinesFormatter()
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _configure_logging(level: str = "INFO", log_format: str = "text") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(log_formatter(log_format))
+    logging.basicConfig(level=level, handlers=[handler])
     # The SDK logs request and response bodies at DEBUG: people's words and tokens stay out of the logs.
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
@@ -242,20 +275,20 @@ def run_serve(args: argparse.Namespace) -> int:
         handler = SocketModeHandler(app, config.slack_app_token)
         handler.client.wss_uri = socket_url
         health = start_in_background(
-            build_wsgi_app(None, engine, socket_connected=handler.client.is_connected),
+            build_wsgi_app(None, engine, clock=bot.clock, socket_connected=handler.client.is_connected),
             host="0.0.0.0",
             port=port,
         )
         handler.connect()
-        logger.info("Socket Mode; health check at %s/healthz", health.url)
+        logger.info("Socket Mode; GET /healthz and GET /metrics at %s", health.url)
 
         def stop_taking() -> None:
             handler.close()
             health.stop()
     else:
-        server = start_in_background(build_wsgi_app(app, engine), host="0.0.0.0", port=port)
+        server = start_in_background(build_wsgi_app(app, engine, clock=bot.clock), host="0.0.0.0", port=port)
         logger.info(
-            "listening on port %d: POST /slack/events, GET /healthz%s",
+            "listening on port %d: POST /slack/events, GET /healthz, GET /metrics%s",
             port,
             " (ack-only: workers carry out the work)" if args.ack_only else "",
         )
@@ -285,8 +318,14 @@ def run_worker(args: argparse.Namespace) -> int:
     build_app(bot, token_verified=True)  # registers every listener's handler, by name, for the work
     stop_requested = _stop_on_signals()
     work = start_work(bot)
-    health = start_in_background(build_wsgi_app(None, engine), host="0.0.0.0", port=port) if port else None
-    logger.info("worker %s started%s", bot.process_name, f"; GET /healthz on port {port}" if port else "")
+    health = (
+        start_in_background(build_wsgi_app(None, engine, clock=bot.clock), host="0.0.0.0", port=port)
+        if port
+        else None
+    )
+    logger.info(
+        "worker %s started%s", bot.process_name, f"; GET /healthz and /metrics on port {port}" if port else ""
+    )
     stop_requested.wait()
     return work.stop(health.stop if health else (lambda: None))
 

@@ -19,6 +19,8 @@ DEFAULT_DATABASE_URL = "sqlite:///mentorbot.db"
 # What `DATABASE_URL` may name: the embedded SQLite file, or PostgreSQL through psycopg 3.
 _DATABASE_BACKENDS = ("sqlite", "postgresql")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Lines for people to read, or one JSON object a line for a log collector (Loki, CloudWatch, ...).
+LOG_FORMATS = ("text", "json")
 
 # Where each required secret lives in Slack's app settings, said in the error that reports it missing.
 _WHERE_TO_FIND = {
@@ -170,6 +172,17 @@ def log_level_from_env(environ: Mapping[str, str] | None = None) -> str:
             f"MENTORBOT_LOG_LEVEL={level!r} is not a log level: use one of " + ", ".join(LOG_LEVELS)
         )
     return level
+
+
+def log_format_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """`MENTORBOT_LOG_FORMAT`, text by default."""
+    env = os.environ if environ is None else environ
+    log_format = env.get("MENTORBOT_LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"MENTORBOT_LOG_FORMAT={log_format!r} is not a log format: use " + " or ".join(LOG_FORMATS)
+        )
+    return log_format
 
 
 def checked_port(port: int, name: str) -> int:

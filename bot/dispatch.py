@@ -47,6 +47,7 @@ from bot.followups import (
 )
 from bot.matching import expire_stale_offers
 from bot.messages.kit import Message
+from bot.metrics import count_delivery
 from bot.programme import programme_settings
 from bot.recognition import plan_year_end_notes
 from bot.requests import expire_unmatched_requests, plan_never_asked_reminders
@@ -255,6 +256,7 @@ def _decide(
                     last_error="recipient inactive",
                 )
                 report.skipped.append(dataclasses.replace(item, detail="recipient inactive"))
+                count_delivery("recipient_gone")
                 continue
             if tz is None:
                 zone_unknown.append((item, recipient.id, followup.team_id))
@@ -321,6 +323,7 @@ def _send_batch(
                 continue
             if one.member_id in gone:  # Slack said so for an earlier message of this batch
                 _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
+                count_delivery("recipient_gone")
                 continue
             try:
                 posted = slack.post_message(
@@ -338,6 +341,7 @@ def _send_batch(
                     return
                 continue
             sent.append((one, SentMessage(one.item.followup_id, posted.channel_id, posted.ts)))
+            count_delivery("sent")
     finally:
         _record_sent(bot, sent, dispatcher, now, report)
 
@@ -440,12 +444,14 @@ def _after_slack_failure(
             Delivered(item.followup_id, item.kind, item.user_id, f"429, retry after {retry_after} s")
         )
         report.rate_limited = True
+        count_delivery("rate_limited")
     elif failure.trouble is Trouble.TOKEN:
         # About our token, not the recipient: the row waits, its attempt not counted.
         _give_back(bot, [item.followup_id], dispatcher)
         slack.pause_workspace(bot.sessions, one.team_id, failure.code, now)
         if one.team_id not in report.paused_teams:
             report.paused_teams.append(one.team_id)
+        count_delivery("paused")
     elif failure.trouble is Trouble.RECIPIENT_GONE and one.to_channel:
         # The admins' channel is gone or the bot is not in it: the admin is not, so only this row fails
         # (the report's failed follow-ups show it).
@@ -483,6 +489,7 @@ def _retry_or_fail(
     report.retrying.append(
         Delivered(item.followup_id, item.kind, item.user_id, f"{problem}, again at {retry_at}")
     )
+    count_delivery("retrying")
 
 
 def _fail(bot: BotContext, item: Delivered, dispatcher: str, report: DispatchReport, problem: str) -> None:
@@ -492,6 +499,7 @@ def _fail(bot: BotContext, item: Delivered, dispatcher: str, report: DispatchRep
             session, item.followup_id, dispatcher, state=FollowupState.FAILED, last_error=problem
         )
     report.failed.append(Delivered(item.followup_id, item.kind, item.user_id, problem))
+    count_delivery("failed")
 
 
 def _recipient_gone(
@@ -514,6 +522,7 @@ def _recipient_gone(
             "member %s marked inactive (%s); %d waiting follow-ups skipped", member_id, code, skipped
         )
     report.skipped.append(Delivered(item.followup_id, item.kind, item.user_id, code))
+    count_delivery("recipient_gone")
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def start_sandbox(
     executor = TrackingExecutor(listener_threads)
     bot = build_context(config, create_session_factory(engine), clock, follow_ups=executor)
     app = build_app(bot)
-    server = start_in_background(build_wsgi_app(app, engine))
+    server = start_in_background(build_wsgi_app(app, engine, clock=clock))
     driver = SlackDriver(server.url + "/slack/events", SIGNING_SECRET, slack)
     return Sandbox(
         slack=slack, bot=bot, engine=engine, app=app, server=server, driver=driver, executor=executor

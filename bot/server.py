@@ -1,4 +1,5 @@
-"""The HTTP face of mentorbot: Slack's requests at `POST /slack/events`, a health check at `GET /healthz`.
+"""The HTTP face of mentorbot: Slack's requests at `POST /slack/events`, a health check at `GET /healthz`,
+Prometheus' scrape at `GET /metrics`.
 
 Served by waitress, a production WSGI server with a thread pool, rather than Bolt's development server.
 """
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import waitress
+from prometheus_client import make_wsgi_app
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
@@ -21,12 +23,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from waitress import wasyncore
 
+from bot.clock import Clock
+from bot.metrics import ack_kind, count_ack, metrics_registry
 from storage.queries.delivery import paused_workspaces
 
 logger = logging.getLogger("mentorbot.http")
 
 SLACK_EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 # Slack's largest payloads (a view_submission of a full modal) stay far below this.
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 HTTP_THREADS = 16
@@ -34,34 +39,52 @@ HTTP_THREADS = 16
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def refusal_of_unreadable_request(environ: dict) -> tuple[str, bytes] | None:
-    """A 4xx for what Bolt would answer with a 500: a timestamp that is not a number (its signature
-    check raises, and Bolt's error handler would then act on an unsigned body), or a body it cannot parse
-    (`payload=` that is not a JSON object). None for anything Bolt can judge itself.
+@dataclass(frozen=True)
+class SlackRequestRead:
+    """What the server learns from a Slack request before Bolt sees it: the 4xx to answer instead of
+    Bolt's, or else the payload's kind, which labels the ack's metrics."""
+
+    refusal: tuple[str, bytes] | None = None
+    kind: str = "other"
+
+
+def read_slack_request(environ: dict) -> SlackRequestRead:
+    """Refuse what Bolt would answer with a 500: a timestamp that is not a number (its signature check
+    raises, and Bolt's error handler would then act on an unsigned body), or a body it cannot parse
+    (`payload=` that is not a JSON object). Anything else Bolt judges itself; the body parsed for this
+    check also gives the request's kind, so the ack path parses nothing more for its metrics.
 
     Reads the body and puts it back in `wsgi.input` for Bolt.
     """
     if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdigit():
-        return "401 Unauthorized", b'{"error": "invalid request"}'
+        return SlackRequestRead(refusal=("401 Unauthorized", b'{"error": "invalid request"}'))
     length = environ.get("CONTENT_LENGTH") or "0"
     body = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
     environ["wsgi.input"] = io.BytesIO(body)
     try:
-        BoltRequest(body=body.decode("utf-8"), headers={"content-type": environ.get("CONTENT_TYPE", "")})
+        parsed = BoltRequest(
+            body=body.decode("utf-8"), headers={"content-type": environ.get("CONTENT_TYPE", "")}
+        )
     except (ValueError, TypeError, AttributeError, KeyError):
-        return "400 Bad Request", b'{"error": "malformed request body"}'
-    return None
+        return SlackRequestRead(refusal=("400 Bad Request", b'{"error": "malformed request body"}'))
+    return SlackRequestRead(kind=ack_kind(parsed.body))
 
 
 def build_wsgi_app(
-    bolt_app: App | None, engine: Engine, socket_connected: Callable[[], bool] | None = None
+    bolt_app: App | None,
+    engine: Engine,
+    *,
+    clock: Clock,
+    socket_connected: Callable[[], bool] | None = None,
 ) -> WsgiApp:
-    """Route Slack's requests to Bolt and health checks to the database, logging one line a request.
+    """Route Slack's requests to Bolt, health checks to the database and scrapes to the metrics (the
+    backlog's age as of `clock`, the bot's), logging one line a request.
 
-    Without a Bolt app (Socket Mode) only the health check is served; `socket_connected` then says
-    whether the WebSocket to Slack is up, for a process that cannot hear Slack is not healthy.
+    Without a Bolt app (Socket Mode) only the health check and the metrics are served; `socket_connected`
+    then says whether the WebSocket to Slack is up, for a process that cannot hear Slack is not healthy.
     """
     slack_handler = SlackRequestHandler(bolt_app, path=SLACK_EVENTS_PATH) if bolt_app else None
+    metrics = make_wsgi_app(metrics_registry(engine, clock))
 
     def health(start_response: Callable) -> list[bytes]:
         if socket_connected is not None and not socket_connected():
@@ -93,13 +116,18 @@ def build_wsgi_app(
 
         if method == "GET" and path == HEALTH_PATH:
             body = health(recording_start_response)
+        elif method == "GET" and path == METRICS_PATH:
+            body = metrics(environ, recording_start_response)
         elif slack_handler is not None:
-            refusal = refusal_of_unreadable_request(environ) if method == "POST" else None
-            if refusal is not None:
-                recording_start_response(refusal[0], [("Content-Type", "application/json")])
-                body = [refusal[1]]
+            read = read_slack_request(environ) if method == "POST" else None
+            if read is not None and read.refusal is not None:
+                recording_start_response(read.refusal[0], [("Content-Type", "application/json")])
+                body = [read.refusal[1]]
             else:
                 body = slack_handler(environ, recording_start_response)
+                # Only what Slack got a 2xx for is an ack: forged, unhandled and failed requests are not.
+                if read is not None and status_seen and status_seen[0].startswith("2"):
+                    count_ack(read.kind, time.perf_counter() - started)
         else:
             recording_start_response("404 Not Found", [("Content-Type", "text/plain")])
             body = [b"not found\n"]

@@ -35,6 +35,7 @@ from bot.context import BotContext
 from bot.deliver import deliver_item, given_up, post_notice, show_at_once
 from bot.matching import offer_request, offer_waiting_requests
 from bot.members import Person
+from bot.metrics import count_delivery
 from bot.outbox import Reoffer, item_of, outbox_items, payload_of
 from bot.outcome import Outcome
 from bot.slack import Trouble
@@ -220,6 +221,7 @@ def deliver_outbox(bot: BotContext, row_ids: Sequence[int]) -> None:
             _reoffer(bot, row.team_id, row_id, item)
             continue
         failure = deliver_item(bot, row.team_id, item)
+        count_delivery(_DELIVERY_OUTCOME[failure.trouble] if failure else "sent")
         now = bot.clock.now()
         if failure is None or failure.trouble in (Trouble.RECIPIENT_GONE, Trouble.REFUSED):
             with bot.sessions.begin() as session:  # delivered, or never will be (already acted on)
@@ -235,6 +237,16 @@ def deliver_outbox(bot: BotContext, row_ids: Sequence[int]) -> None:
             _give_up(bot, row_id, f"{failure.code} (after {row.attempts} attempts)")
         else:
             _retry(bot, row_id, now + _backoff(row.attempts), failure.code)
+
+
+# How each kind of Slack failure is counted among deliveries (`bot.metrics`).
+_DELIVERY_OUTCOME = {
+    Trouble.TOKEN: "paused",
+    Trouble.RATE_LIMITED: "rate_limited",
+    Trouble.RECIPIENT_GONE: "recipient_gone",
+    Trouble.TRANSIENT: "retrying",
+    Trouble.REFUSED: "failed",
+}
 
 
 def _reoffer(bot: BotContext, team_id: str, row_id: int, item: Reoffer) -> None:

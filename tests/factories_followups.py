@@ -8,6 +8,7 @@ due now, and dispatcher passes as of the test's clock.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from bot.followups import plan_match_followups
 from bot.programme import programme_settings
 from bot.sandbox import Sandbox
 from bot.slack_double.web_api import Message
-from storage.models import Followup, FollowupState, Mentorship, RequestStatus
+from storage.models import Followup, FollowupKind, FollowupPeriod, FollowupState, Mentorship, RequestStatus
 from storage.queries.followups import PlannedFollowup, plan_followups
 from storage.queries.matching import create_mentorship
 from tests.factories import SLACK_LOCALES, make_mentor, make_request, make_student
@@ -86,6 +87,33 @@ def due_now(sandbox: Sandbox, recipient_id: int, kind: str, due_at: datetime, pe
                 Followup.recipient_id == recipient_id, Followup.kind == kind, Followup.period == period
             )
         )
+
+
+def owed_work(
+    sandbox: Sandbox,
+    kind: FollowupKind,
+    due_at: datetime,
+    *,
+    state: FollowupState = FollowupState.DUE,
+    lease_expires_at: datetime | None = None,
+) -> int:
+    """An inbound payload or outbox message (`kind`) owed since `due_at`, for no member, in `state`
+    (claimed: by a process whose lease lasts until `lease_expires_at`). Its id."""
+    with sandbox.bot.sessions.begin() as session:
+        row = Followup(
+            team_id=sandbox.team_id,
+            kind=kind,
+            period=FollowupPeriod(f"work{uuid.uuid4().hex[:8]}"),
+            due_at=due_at,
+            state=state,
+            claimed_by="a process that died" if state == FollowupState.CLAIMED else None,
+            lease_expires_at=lease_expires_at,
+            created_at=due_at,
+            payload={},
+        )
+        session.add(row)
+        session.flush()
+        return row.id
 
 
 def dispatch(sandbox: Sandbox) -> DispatchReport:

@@ -12,11 +12,12 @@ SQLite has one writer at a time (BEGIN IMMEDIATE, see storage.db), which is atom
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.db import dialect_insert
@@ -134,6 +135,39 @@ def claim_due_followups(
         .execution_options(synchronize_session=False)
     ).all()
     return [row.id for row in sorted(claimed, key=lambda row: (row.due_at, row.id))]
+
+
+class BacklogQueue(enum.StrEnum):
+    """Where the backlog of due rows is counted: payloads acknowledged to Slack and not yet handled,
+    messages a state change caused and not yet delivered, and every scheduled kind together."""
+
+    INBOUND = "inbound"
+    OUTBOX = "outbox"
+    FOLLOWUPS = "followups"
+
+
+@dataclass(frozen=True)
+class QueueBacklog:
+    queue: BacklogQueue
+    due: int
+    oldest_due_at: datetime
+
+
+def due_backlog(session: Session, now: datetime) -> list[QueueBacklog]:
+    """What a dispatcher could claim now (`_claimable`: due, or claimed by a process whose lease ran out),
+    counted by queue with its oldest due time; a queue with nothing due is absent.
+
+    One grouped query with the claim's WHERE, so it reads the range of the (state, due_at) index that
+    claiming reads, not the table of everything ever sent."""
+    queue = case(
+        (Followup.kind == FollowupKind.INBOUND, BacklogQueue.INBOUND.value),
+        (Followup.kind == FollowupKind.OUTBOX, BacklogQueue.OUTBOX.value),
+        else_=BacklogQueue.FOLLOWUPS.value,
+    )
+    rows = session.execute(
+        select(queue, func.count(), func.min(Followup.due_at)).where(_claimable(now)).group_by(queue)
+    ).all()
+    return [QueueBacklog(BacklogQueue(name), due, oldest_due_at) for name, due, oldest_due_at in rows]
 
 
 def claimed_followups(session: Session, followup_ids: Sequence[int], dispatcher: str) -> list[Followup]:

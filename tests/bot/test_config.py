@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, log_format_from_env
 
 REQUIRED = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
 
@@ -43,6 +43,11 @@ def test_a_missing_secret_names_the_variable_and_where_to_find_it(missing: str) 
 def test_malformed_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         Config.from_env({**REQUIRED, name: value})
+
+
+@pytest.mark.parametrize(("value", "log_format"), [("", "text"), ("text", "text"), (" JSON ", "json")])
+def test_the_log_format_is_text_unless_json_is_asked_for(value: str, log_format: str) -> None:
+    assert log_format_from_env({"MENTORBOT_LOG_FORMAT": value}) == log_format
 
 
 def test_serve_without_a_token_exits_2_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ folder; `import` and `dispatch` migrate a fresh database; `migrate --to` goes do
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from bot.clock import SystemClock
 from bot.config import Config, ConfigError
 from bot.server import build_wsgi_app
 from bot.slack_double import SlackStandIn
@@ -187,6 +189,13 @@ def test_a_wrong_log_level_is_refused(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "MENTORBOT_LOG_LEVEL" in only_line(result)
+
+
+def test_a_wrong_log_format_is_refused(tmp_path: Path) -> None:
+    result = mentorbot(tmp_path, "serve", MENTORBOT_LOG_FORMAT="xml")
+
+    assert result.returncode == 2
+    assert only_line(result) == "mentorbot: MENTORBOT_LOG_FORMAT='xml' is not a log format: use text or json"
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -376,6 +385,25 @@ def test_a_healthy_serve_logs_no_warning_and_no_scheduler_chatter(
     assert "apscheduler" not in output and "token` will be unused" not in output
 
 
+def test_serve_with_json_logs_writes_one_object_a_line_and_serves_its_metrics(
+    tmp_path: Path, slack: SlackStandIn
+) -> None:
+    process, url = start_serve(tmp_path, SLACK_API_URL=slack.url, MENTORBOT_LOG_FORMAT="json")
+    try:
+        wait_until(lambda: health(url) == 200 or process.poll() is not None, "the server to start")
+        with urllib.request.urlopen(url + "/metrics", timeout=10) as answer:
+            metrics = answer.read().decode()
+    finally:
+        output = stop(process)
+
+    entries = [json.loads(line) for line in output.splitlines()]
+    assert entries and all(set(entry) >= {"time", "level", "logger", "message"} for entry in entries)
+    requests = [entry["message"] for entry in entries if entry["logger"] == "mentorbot.http"]
+    assert any(line.startswith("GET /healthz 200 ") for line in requests), output
+    assert any(line.startswith("GET /metrics 200 ") for line in requests), output
+    assert 'mentorbot_backlog{queue="outbox"} 0.0' in metrics
+
+
 def test_socket_mode_health_is_503_until_the_websocket_connects(tmp_path: Path, slack: SlackStandIn) -> None:
     slack.set_socket_mode_url(f"ws://127.0.0.1:{free_port()}/link/")  # nothing listens there
     process, url = start_serve(tmp_path, SLACK_API_URL=slack.url, SLACK_APP_TOKEN=APP_TOKEN)
@@ -392,7 +420,7 @@ def test_socket_mode_health_is_503_until_the_websocket_connects(tmp_path: Path, 
 
 def test_health_answers_503_while_the_socket_is_down(engine) -> None:  # type: ignore[no-untyped-def]
     connected = [False]
-    app = build_wsgi_app(None, engine, socket_connected=lambda: connected[0])
+    app = build_wsgi_app(None, engine, clock=SystemClock(), socket_connected=lambda: connected[0])
 
     def get_health() -> str:
         seen: list[str] = []
