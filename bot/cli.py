@@ -190,6 +190,8 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
+    from bot.deliver import deliver
+    from bot.lifecycle import workspace_returned
     from bot.scheduler import start_scheduler
     from bot.server import build_wsgi_app, serve_forever, start_in_background
     from bot.startup import check_bot_token, open_socket_mode_url
@@ -209,7 +211,7 @@ def run_serve(args: argparse.Namespace) -> int:
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine))
-    check_bot_token(bot.client_for(""), timeout)
+    team_id = check_bot_token(bot.client_for(""), timeout)
     # Checked and waited for like the bot token, before anything is written; the WebSocket is then
     # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
     socket_url = (
@@ -218,6 +220,9 @@ def run_serve(args: argparse.Namespace) -> int:
         else None
     )
     upgrade_to_latest(engine)
+    # One workspace, one token: a school that uninstalled the app and installed it again comes back with
+    # a new SLACK_BOT_TOKEN, which Slack just accepted. Its deliveries resume (nothing if it never left).
+    deliver(bot, workspace_returned(bot, team_id), team_id=team_id)
     app = build_app(bot, token_verified=True)
     # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
     # a follow-up claimed at that moment is taken over by another process when its lease runs out.

@@ -48,6 +48,8 @@ class Config:
     listener_threads: int = 8
     # Days after which ended mentorships' free text and departed members' data are anonymised (bot.privacy).
     retention_days: int = 730
+    # Days a workspace's data is kept after it uninstalled the app, in case it reinstalls (bot.lifecycle).
+    uninstalled_retention_days: int = 30
     # How long `serve` waits for the database and Slack to come up before it gives up.
     startup_timeout_seconds: int = 60
     # The admins' Monday digest (bot.followups.plan_weekly_digest); MENTORBOT_WEEKLY_DIGEST=0 turns it off.
@@ -96,6 +98,7 @@ class Config:
             dispatch_interval_seconds=_positive_int(env, "MENTORBOT_DISPATCH_INTERVAL_SECONDS", 60),
             listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
+            uninstalled_retention_days=_positive_int(env, "MENTORBOT_UNINSTALLED_RETENTION_DAYS", 30),
             startup_timeout_seconds=startup_timeout_from_env(env),
             weekly_digest=env.get("MENTORBOT_WEEKLY_DIGEST", "1").strip().lower()
             not in ("0", "false", "no", "off"),

@@ -15,6 +15,7 @@ from handlers import (
     followups,
     hand_matching,
     home,
+    lifecycle,
     members,
     mentorships,
     menu,
@@ -37,6 +38,7 @@ def register_listeners(app: App, bot: BotContext) -> None:
     menu.register(app, bot)
     mentorships.register(app, bot)
     members.register(app, bot)
+    lifecycle.register(app, bot)
     stats.register(app, bot)
     volunteering.register(app, bot)
     requests.register(app, bot)
