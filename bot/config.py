@@ -59,6 +59,12 @@ class Config:
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def single_workspace(self) -> bool:
+        """One workspace served with its `SLACK_BOT_TOKEN`, rather than any number installed through
+        OAuth: then every user id of `MENTORBOT_ADMINS` belongs to that one workspace."""
+        return bool(self.slack_bot_token)
+
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, *, needs_signing_secret: bool = True

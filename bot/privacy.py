@@ -241,10 +241,15 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
 
 
 def admin_confirmed_now(bot: BotContext, person: Person) -> bool:
-    """Whether `person` is an admin right now: listed in MENTORBOT_ADMINS, or a workspace admin or owner
-    according to Slack at this moment (the stored flag may be an hour old). Fails closed."""
+    """Whether `person` is an admin right now: listed in MENTORBOT_ADMINS, the installer (the bot's own
+    record), or a workspace admin or owner according to Slack at this moment (the stored flag may be an
+    hour old). Fails closed."""
     if person.user_id in bot.config.admins:
         return True
+    with bot.sessions.begin() as session:
+        member = session.get(Member, person.member_id)
+        if member is not None and member.is_programme_admin:
+            return True
     try:
         user = slack.slack_user(bot.client_for(person.team_id), person.user_id)
     except slack.SLACK_FAILURES as error:

@@ -27,6 +27,7 @@ from handlers import (
     stats,
     verification,
     volunteering,
+    welcome,
 )
 
 
@@ -52,3 +53,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     verification.register(app, bot)
     recognition.register(app, bot)
     feedback.register(app, bot)
+    welcome.register(app, bot)
