@@ -190,7 +190,6 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
-    from bot.deliver import deliver
     from bot.lifecycle import workspace_returned
     from bot.scheduler import start_scheduler
     from bot.server import build_wsgi_app, serve_forever, start_in_background
@@ -222,7 +221,7 @@ def run_serve(args: argparse.Namespace) -> int:
     upgrade_to_latest(engine)
     # One workspace, one token: a school that uninstalled the app and installed it again comes back with
     # a new SLACK_BOT_TOKEN, which Slack just accepted. Its deliveries resume (nothing if it never left).
-    deliver(bot, workspace_returned(bot, team_id), team_id=team_id)
+    workspace_returned(bot, team_id)
     app = build_app(bot, token_verified=True)
     # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
     # a follow-up claimed at that moment is taken over by another process when its lease runs out.

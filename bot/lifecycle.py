@@ -6,9 +6,9 @@ marked failed — and the departure is recorded and logged, once. Its pause is n
 token: the dispatcher never probes it with auth.test (there is no token to try), and nothing lifts it but
 the workspace's return.
 
-`workspace_returned` is that return: the OAuth install callback calls it, and so does `mentorbot serve`
-when the single workspace's `SLACK_BOT_TOKEN` works again. Everything resumes where it stopped: the
-follow-ups still due go out at the next dispatcher pass, with the new token.
+`workspace_returned` is that return: the OAuth install callback calls it (before `bot.welcome`), and so
+does `mentorbot serve` when the single workspace's `SLACK_BOT_TOKEN` works again. Everything resumes
+where it stopped: the follow-ups and outbox rows still due go out at the next pass, with the new token.
 
 The retention job erases a workspace gone for `MENTORBOT_UNINSTALLED_RETENTION_DAYS` (`erase_departed`):
 every row of it, keeping only the programme's anonymous totals on the record of its departure.
@@ -20,7 +20,6 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.context import BotContext
-from bot.matching import resend_undelivered_offers
 from bot.outcome import NOTHING, Outcome
 from storage.queries.delivery import resume_deliveries, stop_deliveries_of_departed
 from storage.queries.followups import bring_retries_forward
@@ -55,16 +54,16 @@ def workspace_left(bot: BotContext, team_id: str, event: str) -> Outcome:
     return NOTHING
 
 
-def workspace_returned(bot: BotContext, team_id: str) -> Outcome:
+def workspace_returned(bot: BotContext, team_id: str) -> bool:
     """The workspace installed the app again, with a token that works: if it had left and its data is
-    still kept, its departure ends and its deliveries resume. The follow-ups still due go out at the next
-    dispatcher pass; those waiting out a retry are due at once, so no backoff outlasts the pass interval.
-    The outcome: the offers whose DM could not go out when it left (nothing for a workspace that had not
-    left, or whose data was erased: it starts afresh)."""
+    still kept, its departure ends and its deliveries resume. Its follow-ups and outbox rows still due go
+    out at the next pass (an offer's DM that could not go out when it left among them); those waiting out
+    a retry are due at once, so no backoff outlasts the pass interval. True when it resumed; False for a
+    workspace that had not left, or whose data was erased (it starts afresh)."""
     now = bot.clock.now()
     with bot.sessions.begin() as session:
         if not end_departure(session, team_id, now):
-            return NOTHING
+            return False
         resume_deliveries(session, team_id)
         brought_forward = bring_retries_forward(session, team_id, now)
     logger.warning(
@@ -72,7 +71,7 @@ def workspace_returned(bot: BotContext, team_id: str) -> Outcome:
         team_id,
         brought_forward,
     )
-    return resend_undelivered_offers(bot, team_id)
+    return True
 
 
 def erase_departed(bot: BotContext, now: datetime) -> int:

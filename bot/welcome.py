@@ -7,7 +7,8 @@ the topics, from the default list; inviting alumni (the recruiting campaign); an
 to students. Every admin's Home shows the guide until the programme is announced, the last step; each
 step's button is the settings' own, so the guide is only a way in.
 
-`welcome_installer` is called by the OAuth install callback, after `bot.lifecycle.workspace_returned`.
+`welcome_installer` is called by the OAuth install callback, after `bot.lifecycle.workspace_returned`,
+which carries out its outcome like any decided one (`bot.work.deliver`).
 The first welcome is given once per workspace: a reinstall gets a "welcome back", as nothing starts over
 (a workspace whose data was erased after it left does start over, and is welcomed as new).
 

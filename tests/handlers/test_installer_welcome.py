@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.clock import ManualClock
-from bot.deliver import deliver
 from bot.i18n import t
 from bot.lifecycle import workspace_returned
 from bot.messages import welcome as welcome_messages
@@ -19,6 +18,7 @@ from bot.privacy import anonymise_expired
 from bot.programme import DEFAULT_TOPIC_KEYS
 from bot.sandbox import Sandbox
 from bot.welcome import welcome_installer
+from bot.work import deliver
 from storage.models import CharterVersion, Member, ProgrammeSettings, SettingsChange
 from tests.factories import shown_text
 from tests.handlers.test_workspace_lifecycle import uninstall
@@ -31,7 +31,8 @@ REFUSAL = t("en", "common.admins_only")
 def install(sandbox: Sandbox, user_id: str = INSTALLER) -> None:
     """What the OAuth install callback does once the installation is stored."""
     bot, team_id = sandbox.bot, sandbox.team_id
-    deliver(bot, workspace_returned(bot, team_id) + welcome_installer(bot, team_id, user_id), team_id=team_id)
+    workspace_returned(bot, team_id)
+    deliver(bot, welcome_installer(bot, team_id, user_id), team_id=team_id)
     sandbox.settle()
 
 
