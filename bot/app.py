@@ -62,6 +62,9 @@ class SingleWorkspaceClients:
     def without_retries(self, team_id: str) -> WebClient:
         return self._without_retries
 
+    def forget(self, team_id: str) -> None:
+        """Nothing to delete: the token is the operator's, in the configuration."""
+
 
 def build_context(
     config: Config,

@@ -237,6 +237,7 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
+    from bot.lifecycle import workspace_returned
     from bot.runtime import start_work
     from bot.server import build_wsgi_app, start_in_background
     from bot.startup import check_bot_token, open_socket_mode_url
@@ -256,7 +257,7 @@ def run_serve(args: argparse.Namespace) -> int:
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine), works_here=not args.ack_only)
-    check_bot_token(bot.client_for(""), timeout)
+    team_id = check_bot_token(bot.client_for(""), timeout)
     # Checked and waited for like the bot token, before anything is written; the WebSocket is then
     # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
     socket_url = (
@@ -265,6 +266,9 @@ def run_serve(args: argparse.Namespace) -> int:
         else None
     )
     upgrade_to_latest(engine)
+    # One workspace, one token: a school that uninstalled the app and installed it again comes back with
+    # a new SLACK_BOT_TOKEN, which Slack just accepted. Its deliveries resume (nothing if it never left).
+    workspace_returned(bot, team_id)
     app = build_app(bot, token_verified=True)
     stop_requested = _stop_on_signals()
     work = None if args.ack_only else start_work(bot)

@@ -50,6 +50,8 @@ class Config:
     listener_threads: int = 8
     # Days after which ended mentorships' free text and departed members' data are anonymised (bot.privacy).
     retention_days: int = 730
+    # Days a workspace's data is kept after it uninstalled the app, in case it reinstalls (bot.lifecycle).
+    uninstalled_retention_days: int = 30
     # How long `serve` waits for the database and Slack to come up before it gives up.
     startup_timeout_seconds: int = 60
     # What a SIGTERM gives in-flight work before the rest is handed back (within Kubernetes' 30 s).
@@ -60,6 +62,12 @@ class Config:
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def single_workspace(self) -> bool:
+        """One workspace served with its `SLACK_BOT_TOKEN`, rather than any number installed through
+        OAuth: then every user id of `MENTORBOT_ADMINS` belongs to that one workspace."""
+        return bool(self.slack_bot_token)
 
     @classmethod
     def from_env(
@@ -100,6 +108,7 @@ class Config:
             dispatch_interval_seconds=_positive_int(env, "MENTORBOT_DISPATCH_INTERVAL_SECONDS", 60),
             listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
+            uninstalled_retention_days=_positive_int(env, "MENTORBOT_UNINSTALLED_RETENTION_DAYS", 30),
             startup_timeout_seconds=startup_timeout_from_env(env),
             stop_timeout_seconds=_positive_int(env, "MENTORBOT_STOP_TIMEOUT_SECONDS", 25),
             weekly_digest=env.get("MENTORBOT_WEEKLY_DIGEST", "1").strip().lower()

@@ -30,6 +30,11 @@ class SlackClients(Protocol):
         (by moving `due_at`) rather than by sleeping in its pass."""
         ...
 
+    def forget(self, team_id: str) -> None:
+        """The workspace uninstalled the app or revoked its bot token: with OAuth, its tokens are deleted;
+        with one workspace's `SLACK_BOT_TOKEN`, there is nothing to delete."""
+        ...
+
 
 def new_process_name() -> str:
     """Who holds a claim: host, process and a random part, so that a restarted process (the same pid in

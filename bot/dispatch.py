@@ -55,7 +55,7 @@ from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
 from bot.work import carry_out, run_work_pass
 from storage.models import Followup, FollowupKind, FollowupState, Member, ProgrammeSettings
 from storage.queries import followups as queries
-from storage.queries.delivery import paused_workspaces
+from storage.queries.delivery import UNINSTALLED, paused_workspaces
 from storage.queries.followups import SentMessage
 from storage.queries.members import mark_member_inactive
 from storage.queries.requests import teams_with_students
@@ -168,11 +168,16 @@ def run_dispatch_pass(
 
 def _still_paused(bot: BotContext) -> list[str]:
     """The paused workspaces whose token Slack still refuses; one auth.test each, so a token that works
-    again resumes the workspace at the next pass without waiting for a message to fail or succeed."""
+    again resumes the workspace at the next pass without waiting for a message to fail or succeed.
+    A workspace that uninstalled the app stays paused unasked: it has no token to try, and only its
+    return (`bot.lifecycle.workspace_returned`) resumes it."""
     with bot.sessions.begin() as session:
         paused = paused_workspaces(session)
     still = []
-    for team_id in sorted(paused):
+    for team_id, reason in sorted(paused.items()):
+        if reason == UNINSTALLED:
+            still.append(team_id)
+            continue
         try:
             slack.team_of_token(bot.slack_clients.without_retries(team_id))
         except SLACK_FAILURES as error:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.context import BotContext
 from bot.i18n import t
-from bot.members import Person, member_locale, person_of
+from bot.members import Person, member_locale, person_of, programme_admin_ids
 from bot.mentorships import EndOutcome, end_mentorship, ended_mentorship
 from bot.messages import feedback as feedback_messages
 from bot.messages import followups as messages
@@ -54,7 +54,6 @@ from storage.queries.directory import mentors_joined_between, topics_asked_by
 from storage.queries.feedback import open_alert_count, survey_answer_id, week_counts
 from storage.queries.followups import PlannedFollowup
 from storage.queries.matching import claim_first_contact, exclude_match, release_mentor_place
-from storage.queries.members import admin_member_ids, get_or_create_member
 from storage.queries.mentors import mentors_covering
 from storage.queries.mentorships import (
     claim_closing_without_answer,
@@ -222,9 +221,7 @@ def plan_admin_notices(
 ) -> int:
     """One follow-up for each admin; or, when the school picked an admins' channel, one follow-up posted
     there, held by the first admin (whose row carries the channel, its quiet hours and its unique key)."""
-    for user_id in sorted(bot.config.admins):  # MENTORBOT_ADMINS who never used the bot still hear of it
-        get_or_create_member(session, team_id, user_id)
-    admins = admin_member_ids(session, team_id, sorted(bot.config.admins))
+    admins = programme_admin_ids(bot, session, team_id)
     channel_id = programme_settings(session, team_id).admin_channel_id
     if channel_id:
         admins = admins[:1]

@@ -21,7 +21,7 @@ from bot import ids
 from bot.context import BotContext
 from bot.i18n import SUPPORTED_LOCALES
 from bot.matching import named_topics, offer_notices
-from bot.members import Person, member_locale
+from bot.members import Person, member_locale, person_of
 from bot.messages import hand_matching as messages
 from bot.messages import requests as request_messages
 from bot.messages.hand_matching import CANDIDATE_BLOCK, SEARCH_BLOCK, CandidateCard, RequestCard
@@ -133,9 +133,7 @@ def suggest_hand_match_mentors(
 
 def _admin_member(bot: BotContext, session, team_id: str, user_id: str):  # type: ignore[no-untyped-def]
     member = find_member(session, team_id, user_id)
-    if member is None:
-        return None
-    return member if member.is_workspace_admin or user_id in bot.config.admins else None
+    return member if member is not None and person_of(bot, member).is_admin else None
 
 
 def read_pick(view: dict) -> tuple[int | None, int | None]:

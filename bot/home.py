@@ -19,6 +19,7 @@ from bot.messages.home import home_view
 from bot.messages.kit import AnyBlock
 from bot.settings import charter_home_section
 from bot.status import read_status
+from bot.welcome import setup_guide_section
 
 HomeSection = Callable[[BotContext, Session, Person], list[AnyBlock]]
 
@@ -32,4 +33,5 @@ def home_view_for(bot: BotContext, person: Person) -> dict:
     with bot.sessions.begin() as session:
         status = read_status(session, person)
         extra = [build(bot, session, person) for build in HOME_SECTIONS] if person.role is not None else []
-    return home_view(person.locale, status, extra)
+        guide = setup_guide_section(bot, session, person)
+    return home_view(person.locale, status, extra, guide)

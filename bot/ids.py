@@ -189,3 +189,10 @@ ADMIN_CHANNEL_VIEW = "admin_channel_modal"
 
 # The admins' channel modal: its input (read from the view state)
 ADMIN_CHANNEL_INPUT = "admin_channel_input"
+
+# The installer's welcome and the first set-up (bot/welcome.py)
+OPEN_ANNOUNCEMENT_MODAL = "open_announcement_modal"
+ANNOUNCEMENT_VIEW = "announcement_modal"
+
+# The announcement modal: its input (read from the view state)
+ANNOUNCEMENT_CHANNEL = "announcement_channel"

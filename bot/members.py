@@ -11,11 +11,13 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from bot import slack
 from bot.context import BotContext
 from bot.i18n import locale_from_slack
 from storage.models import Member, Role
-from storage.queries.members import find_member, get_or_create_member
+from storage.queries.members import admin_member_ids, find_member, get_or_create_member
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +104,25 @@ def person_of(ctx: BotContext, member: Member) -> Person:
         role=Role(member.role) if member.role else None,
         locale=member_locale(ctx, member),
         tz=member.tz,
-        is_admin=member.is_workspace_admin or member.slack_user_id in ctx.config.admins,
+        is_admin=member.is_workspace_admin
+        or member.is_programme_admin
+        # A user id belongs to one workspace: listed, they are an admin of the workspace they are in.
+        or member.slack_user_id in ctx.config.admins,
     )
+
+
+def programme_admin_ids(ctx: BotContext, session: Session, team_id: str) -> list[int]:
+    """The workspace's admins as members, for the notices meant for them: its admins and owners as Slack
+    last said, the installer, and MENTORBOT_ADMINS.
+
+    With one workspace, a listed admin who never used the bot is created a member, so that they still
+    hear of alerts. With OAuth the list does not say which workspace each id belongs to: a listed admin
+    counts in a workspace once they are a member of it, and no other workspace gets a stranger's row.
+    """
+    if ctx.config.single_workspace:
+        for user_id in sorted(ctx.config.admins):
+            get_or_create_member(session, team_id, user_id)
+    return admin_member_ids(session, team_id, sorted(ctx.config.admins))
 
 
 def _fetch_slack_user(ctx: BotContext, team_id: str, user_id: str) -> dict | None:

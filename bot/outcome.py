@@ -33,6 +33,8 @@ class NoticeKind(enum.StrEnum):
     MENTOR_PROPOSAL = "mentor_proposal"  # a mentor offered to take a queued request; the student answers
     ALUMNUS_VERIFICATION = "alumnus_verification"  # to an admin: approve or decline a self-declared alumnus
     KUDOS = "kudos"  # a mentor's public thank-you, posted to a channel with their consent
+    WELCOME = "welcome"  # to the person who installed the app: they are an admin, the first steps
+    ANNOUNCEMENT = "announcement"  # the programme's invitation to students, posted to a channel
 
 
 @dataclass(frozen=True)

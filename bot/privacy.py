@@ -11,7 +11,8 @@ the school keeps anonymous counts only.
 
 `anonymise_expired(bot, now)` is the retention job, run daily by the scheduler: after
 `MENTORBOT_RETENTION_DAYS` the words people wrote about ended mentorships are erased, and members Slack said
-were gone that long ago are anonymised like an erasure.
+were gone that long ago are anonymised like an erasure; workspaces that uninstalled the app more than
+`MENTORBOT_UNINSTALLED_RETENTION_DAYS` ago are erased whole (`bot.lifecycle.erase_departed`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy import func, or_, select
 
 from bot import slack
 from bot.context import BotContext
+from bot.lifecycle import erase_departed
 from bot.members import Person, member_locale, person_of, stranger
 from bot.mentorships import ended_mentorship
 from bot.messages import mentorships as mentorship_messages
@@ -239,10 +241,15 @@ def erase_member_data(bot: BotContext, subject: Person) -> Outcome:
 
 
 def admin_confirmed_now(bot: BotContext, person: Person) -> bool:
-    """Whether `person` is an admin right now: listed in MENTORBOT_ADMINS, or a workspace admin or owner
-    according to Slack at this moment (the stored flag may be an hour old). Fails closed."""
+    """Whether `person` is an admin right now: listed in MENTORBOT_ADMINS, the installer (the bot's own
+    record), or a workspace admin or owner according to Slack at this moment (the stored flag may be an
+    hour old). Fails closed."""
     if person.user_id in bot.config.admins:
         return True
+    with bot.sessions.begin() as session:
+        member = session.get(Member, person.member_id)
+        if member is not None and member.is_programme_admin:
+            return True
     try:
         user = slack.slack_user(bot.client_for(person.team_id), person.user_id)
     except slack.SLACK_FAILURES as error:
@@ -297,12 +304,14 @@ def admin_privacy_command(bot: BotContext, admin: Person, text: str) -> Outcome:
 
 
 def anonymise_expired(bot: BotContext, now: datetime) -> int:
-    """The retention job: erase free text about what closed more than `MENTORBOT_RETENTION_DAYS` ago and
-    anonymise members gone from Slack that long. Returns the rows changed; idempotent (0 the second time).
+    """The retention job: erase the workspaces that left long enough ago, then free text about what closed
+    more than `MENTORBOT_RETENTION_DAYS` ago, and anonymise members gone from Slack that long. Returns the
+    rows (and workspaces) changed; idempotent (0 the second time).
 
     Members gone from Slack are not messaged: their mentorships already ended or were left behind; any
     still live is ended in the erasing transaction.
     """
+    workspaces = erase_departed(bot, now)
     cutoff = now - timedelta(days=bot.config.retention_days)
     with bot.sessions.begin() as session:
         changed = queries.erase_old_free_text(session, cutoff)
@@ -312,4 +321,4 @@ def anonymise_expired(bot: BotContext, now: datetime) -> int:
             queries.erase_member(session, member_id, now)
     if changed or gone:
         logger.info("retention: %d texts erased, %d departed members anonymised", changed, len(gone))
-    return changed + len(gone)
+    return workspaces + changed + len(gone)

@@ -35,7 +35,8 @@ def dispatch_job(bot: BotContext, dispatcher: str) -> None:
 
 
 def retention_job(bot: BotContext) -> None:
-    """Daily: anonymise what is older than MENTORBOT_RETENTION_DAYS (idempotent, so overlaps are harmless)."""
+    """Daily: anonymise what is older than MENTORBOT_RETENTION_DAYS and erase the workspaces gone longer
+    than MENTORBOT_UNINSTALLED_RETENTION_DAYS (idempotent, so overlaps are harmless)."""
     try:
         anonymise_expired(bot, bot.clock.now())
     except Exception:

@@ -25,7 +25,7 @@ from waitress import wasyncore
 
 from bot.clock import Clock
 from bot.metrics import ack_kind, count_ack, metrics_registry
-from storage.queries.delivery import paused_workspaces
+from storage.queries.delivery import UNINSTALLED, paused_workspaces
 
 logger = logging.getLogger("mentorbot.http")
 
@@ -97,9 +97,12 @@ def build_wsgi_app(
             start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
             return [b"database unavailable\n"]
         # Still 200 with paused workspaces: the process is healthy, a load balancer must keep it; the
-        # body says what the operator has to fix (a revoked or expired bot token).
+        # body says what the operator has to fix (a revoked or expired bot token), or that a school left.
         lines = ["ok"] + [
-            f"deliveries paused for workspace {team_id}: Slack refuses the bot token ({error})"
+            f"deliveries stopped for workspace {team_id}: the app was uninstalled (its data is erased "
+            "after MENTORBOT_UNINSTALLED_RETENTION_DAYS unless it is reinstalled)"
+            if error == UNINSTALLED
+            else f"deliveries paused for workspace {team_id}: Slack refuses the bot token ({error})"
             for team_id, error in sorted(paused.items())
         ]
         start_response("200 OK", [("Content-Type", "text/plain")])

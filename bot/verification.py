@@ -15,7 +15,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.context import BotContext
-from bot.members import Person, member_locale
+from bot.members import Person, member_locale, programme_admin_ids
 from bot.messages import verification as messages
 from bot.messages.admin_roles import admins_only
 from bot.messages.verification import AlumnusClaim
@@ -23,11 +23,9 @@ from bot.outcome import Notice, NoticeKind, Outcome, reply
 from storage.models import Member, MentorProfile, Role, Verification
 from storage.queries import settings as settings_queries
 from storage.queries.members import (
-    admin_member_ids,
     alumni_verification_on,
     claim_verification_request,
     decide_verification,
-    get_or_create_member,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,11 +50,9 @@ def ask_admins_about(bot: BotContext, session: Session, person: Person) -> tuple
         industry=profile.industry if profile else None,
         job_title=profile.job_title if profile else None,
     )
-    for user_id in sorted(bot.config.admins):  # MENTORBOT_ADMINS who never used the bot are asked too
-        get_or_create_member(session, person.team_id, user_id)
     admins = [
         admin
-        for admin_id in admin_member_ids(session, person.team_id, sorted(bot.config.admins))
+        for admin_id in programme_admin_ids(bot, session, person.team_id)
         if (admin := session.get(Member, admin_id)) is not None and admin.id != member.id
     ]
     logger.info("alumnus %s volunteered unverified: %d admins asked", member.slack_user_id, len(admins))

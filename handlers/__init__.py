@@ -15,6 +15,7 @@ from handlers import (
     followups,
     hand_matching,
     home,
+    lifecycle,
     members,
     mentorships,
     menu,
@@ -26,6 +27,7 @@ from handlers import (
     stats,
     verification,
     volunteering,
+    welcome,
 )
 
 
@@ -37,6 +39,7 @@ def register_listeners(app: App, bot: BotContext) -> None:
     menu.register(app, bot)
     mentorships.register(app, bot)
     members.register(app, bot)
+    lifecycle.register(app, bot)
     stats.register(app, bot)
     volunteering.register(app, bot)
     requests.register(app, bot)
@@ -50,3 +53,4 @@ def register_listeners(app: App, bot: BotContext) -> None:
     verification.register(app, bot)
     recognition.register(app, bot)
     feedback.register(app, bot)
+    welcome.register(app, bot)

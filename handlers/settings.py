@@ -14,7 +14,7 @@ from bot import ids
 from bot.context import BotContext
 from bot.members import Person
 from bot.messages.kit import Message
-from bot.outcome import Outcome, reply
+from bot.outcome import Outcome
 from bot.recruiting import decline_invitation, start_campaign
 from bot.settings import (
     Which,
@@ -63,12 +63,13 @@ def check_submission(bot: BotContext, ack: Ack, body: dict) -> bool:
 
 
 def save_submission(bot: BotContext, person: Person, body: dict) -> Outcome:
+    """The answer, and the admin's Home refreshed: its set-up guide ticks the charter and the topics."""
     submitted = view(body)
-    return reply(_SAVE_OF_VIEW[submitted["callback_id"]](bot, person, submitted))
+    return Outcome(reply=_SAVE_OF_VIEW[submitted["callback_id"]](bot, person, submitted), homes=(person,))
 
 
 def answer_recruiting_click(bot: BotContext, person: Person, body: dict) -> Outcome:
-    return reply(start_campaign(bot, person))
+    return Outcome(reply=start_campaign(bot, person), homes=(person,))
 
 
 def answer_not_now(bot: BotContext, person: Person, body: dict) -> Outcome:

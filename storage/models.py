@@ -253,6 +253,9 @@ class Member(Base):
     # The topic keys the school's roster gives them (`mentorbot import`): a student's interests before they
     # ever ask, which the directory and the never-asked reminder lead with.
     topics: Mapped[list | None] = mapped_column(JSON)
+    # An admin of the programme by the bot's own record (the person who installed the app), besides the
+    # workspace's admins and owners that Slack names and MENTORBOT_ADMINS.
+    is_programme_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     mentor_profile: Mapped[MentorProfile | None] = relationship(back_populates="member")
 
@@ -596,6 +599,9 @@ class ProgrammeSettings(Base):
     school_year_end_month: Mapped[int] = mapped_column(Integer, default=6, server_default=text("6"))
     # The channel the admins' alerts and digest go to (one message), when a school picked one; else DMs.
     admin_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # When the installer got the first welcome (`bot.welcome`): claimed once, so a reinstall says
+    # "welcome back" instead of starting the set-up over.
+    welcomed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=_now, onupdate=_now)
 
 
@@ -679,6 +685,34 @@ class DeliveryPause(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     error: Mapped[str] = mapped_column(String(64))
     paused_at: Mapped[datetime] = mapped_column(default=_now)
+
+
+class WorkspaceDeparture(Base):
+    """A workspace that uninstalled the app (or revoked its bot token, which is an uninstall too).
+
+    Its data stays `MENTORBOT_UNINSTALLED_RETENTION_DAYS` in case the school comes back (`returned_at`),
+    then the retention job erases it (`erased_at`) and keeps only the programme's anonymous totals
+    (`kept_counts`). Rows are never deleted: they are the record of who left when, and what was erased.
+    """
+
+    __tablename__ = "workspace_departures"
+    __table_args__ = (
+        # One departure in progress per workspace, so that a second event records nothing new.
+        Index(
+            "uq_workspace_departures_in_progress",
+            "team_id",
+            unique=True,
+            sqlite_where=text("returned_at IS NULL AND erased_at IS NULL"),
+            postgresql_where=text("returned_at IS NULL AND erased_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    left_at: Mapped[datetime]
+    returned_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    kept_counts: Mapped[dict | None] = mapped_column(JSON)
 
 
 class KudosStatus(enum.StrEnum):

@@ -59,6 +59,8 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "app_home_opened": set(),
     "user_change": {"users:read"},
     "message.im": {"im:history"},
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
 }
 
 

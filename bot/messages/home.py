@@ -12,10 +12,16 @@ from bot.messages.kit import AnyBlock, home, note
 from bot.messages.status import PersonStatus, status_blocks
 
 
-def home_view(locale: str, status: PersonStatus, extra_sections: Sequence[Sequence[AnyBlock]] = ()) -> dict:
+def home_view(
+    locale: str,
+    status: PersonStatus,
+    extra_sections: Sequence[Sequence[AnyBlock]] = (),
+    guide: Sequence[AnyBlock] = (),
+) -> dict:
     """The Home of one person. `extra_sections` come from other features (follow-ups, charter…), each
-    shown after a divider, in the order given; empty ones are left out."""
-    blocks: list[AnyBlock] = [HeaderBlock(text=PlainTextObject(text=t(locale, "home.title")))]
+    shown after a divider, in the order given; empty ones are left out. `guide`, an admin's first
+    set-up, comes first, before the person's own standing (an installer may have no role yet)."""
+    blocks: list[AnyBlock] = [HeaderBlock(text=PlainTextObject(text=t(locale, "home.title"))), *guide]
     if status.role is None:
         # A member without a role answers the who-are-you question first, here as in /mentor.
         blocks += Block.parse_all(menu_messages.role_question(locale).blocks)

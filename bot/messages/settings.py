@@ -97,7 +97,7 @@ def change_line(locale: str, change: Change) -> str:
         what = t(locale, "settings.change_role", name=mention(change.setting.removeprefix("role:")))
     elif change.setting.startswith("alumnus:"):
         what = t(locale, "verification.change", name=mention(change.setting.removeprefix("alumnus:")))
-    elif change.setting in ("charter", "topics", "recruiting"):
+    elif change.setting in ("charter", "topics", "recruiting", "installation", "announcement"):
         what = t(locale, f"settings.change_{change.setting}")
     else:
         key = f"settings.cadence.{change.setting}"
@@ -106,6 +106,10 @@ def change_line(locale: str, change: Change) -> str:
     if change.setting == "topics":
         old = str(len((change.old_value or "").splitlines()))
         new = str(len((change.new_value or "").splitlines()))
+    elif change.setting == "installation" and _known(locale, f"settings.installation.{change.new_value}"):
+        old, new = _shown(None), t(locale, f"settings.installation.{change.new_value}")
+    elif change.setting == "announcement" and change.new_value:
+        old, new = _shown(None), f"<#{escape(change.new_value)}>"
     else:
         old, new = _shown(change.old_value), _shown(change.new_value)
     return t(

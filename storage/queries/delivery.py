@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 from storage.db import dialect_insert
 from storage.models import DeliveryPause, PostedMessage
 
+# The pause of a workspace that uninstalled the app, not of a token Slack refuses: nothing probes it, and
+# only the workspace's return lifts it (`bot.lifecycle.workspace_returned`).
+UNINSTALLED = "app_uninstalled"
+
 
 def record_posted_message(
     session: Session,
@@ -64,6 +68,17 @@ def pause_deliveries(session: Session, team_id: str, error: str, now: datetime) 
         .returning(DeliveryPause.team_id)
     )
     return paused is not None
+
+
+def stop_deliveries_of_departed(session: Session, team_id: str, now: datetime) -> None:
+    """Pause the workspace as uninstalled, replacing a token pause it may have already (a post refused
+    just before the event came): that one would be lifted by the first call with a token that works."""
+    insert = dialect_insert(session)
+    session.execute(
+        insert(DeliveryPause)
+        .values(team_id=team_id, error=UNINSTALLED, paused_at=now)
+        .on_conflict_do_update(index_elements=["team_id"], set_={"error": UNINSTALLED})
+    )
 
 
 def resume_deliveries(session: Session, team_id: str) -> bool:

@@ -389,3 +389,20 @@ def put_failed_back_due(
             .execution_options(synchronize_session=False)
         )
     )
+
+
+def bring_retries_forward(session: Session, team_id: str, now: datetime) -> int:
+    """The workspace's follow-ups waiting out a retry (a backoff, a Retry-After) made due now: after its
+    deliveries were stopped, none should wait longer than the next pass. A row held for quiet hours and
+    made due this way is only held again by the pass, which decides quiet hours afresh."""
+    return session.execute(
+        update(Followup)
+        .where(
+            Followup.team_id == team_id,
+            Followup.state == FollowupState.DUE,
+            Followup.due_at > now,
+            Followup.last_error.is_not(None),  # set by a failed attempt: planned rows have none
+        )
+        .values(due_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount

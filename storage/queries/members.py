@@ -72,8 +72,9 @@ def mark_member_active(session: Session, member_id: int) -> bool:
 
 
 def admin_member_ids(session: Session, team_id: str, configured_admins: Sequence[str]) -> list[int]:
-    """The programme's admins as members: workspace admins seen by the bot, plus MENTORBOT_ADMINS."""
-    condition = Member.is_workspace_admin.is_(True)
+    """The programme's admins as members: workspace admins seen by the bot, the installer, plus
+    MENTORBOT_ADMINS."""
+    condition = or_(Member.is_workspace_admin.is_(True), Member.is_programme_admin.is_(True))
     if configured_admins:
         condition = or_(condition, Member.slack_user_id.in_(list(configured_admins)))
     return list(

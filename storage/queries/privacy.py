@@ -105,6 +105,7 @@ def member_data(session: Session, member: Member) -> dict[str, Any]:
             "graduation_year": member.graduation_year,
             "email": member.email,
             "is_workspace_admin": member.is_workspace_admin,
+            "is_programme_admin": member.is_programme_admin,
             "wants_student_reminders": member.wants_student_reminders,
             "inactive_since": _when(member.inactive_since),
             "known_since": _when(member.created_at),
@@ -392,6 +393,7 @@ def _anonymise_member_row(member: Member, now: datetime) -> None:
     member.graduation_year = None
     member.email = None
     member.is_workspace_admin = False
+    member.is_programme_admin = False
     member.profile_checked_at = None
     member.wants_student_reminders = False
     member.inactive_since = member.inactive_since or now

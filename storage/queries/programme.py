@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.db import dialect_insert
@@ -51,3 +53,15 @@ def add_charter_version(
 
 def mentor_profile(session: Session, member_id: int) -> MentorProfile | None:
     return session.get(MentorProfile, member_id)
+
+
+def claim_first_welcome(session: Session, team_id: str, now: datetime) -> bool:
+    """True once per workspace (its settings row must exist): the installer's first welcome, which a
+    reinstall must not give again."""
+    claimed = session.execute(
+        update(ProgrammeSettings)
+        .where(ProgrammeSettings.team_id == team_id, ProgrammeSettings.welcomed_at.is_(None))
+        .values(welcomed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,6 +52,18 @@ def latest_changes(session: Session, team_id: str, limit: int = 10) -> list[Sett
             .limit(limit)
         )
     )
+
+
+def latest_values(session: Session, team_id: str, settings: Sequence[str]) -> dict[str, str | None]:
+    """The newest value recorded for each of these settings, for those ever changed."""
+    latest: dict[str, str | None] = {}
+    for setting, value in session.execute(
+        select(SettingsChange.setting, SettingsChange.new_value)
+        .where(SettingsChange.team_id == team_id, SettingsChange.setting.in_(list(settings)))
+        .order_by(SettingsChange.changed_at.desc(), SettingsChange.id.desc())
+    ):
+        latest.setdefault(setting, value)
+    return latest
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,13 @@ def test_defaults_apply_when_only_the_secrets_are_set() -> None:
     assert config.default_locale == "fr"
     assert config.socket_mode is False
     assert config.admins == frozenset()
+    assert config.uninstalled_retention_days == 30
+
+
+def test_a_departed_workspaces_data_is_kept_for_the_days_set() -> None:
+    config = Config.from_env({**REQUIRED, "MENTORBOT_UNINSTALLED_RETENTION_DAYS": "7"})
+
+    assert config.uninstalled_retention_days == 7
 
 
 def test_admins_are_read_as_a_comma_separated_list() -> None:
@@ -38,7 +45,14 @@ def test_a_missing_secret_names_the_variable_and_where_to_find_it(missing: str) 
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("PORT", "eighty"), ("PORT", "0"), ("MENTORBOT_DEFAULT_LOCALE", "de")]
+    ("name", "value"),
+    [
+        ("PORT", "eighty"),
+        ("PORT", "0"),
+        ("MENTORBOT_DEFAULT_LOCALE", "de"),
+        ("MENTORBOT_UNINSTALLED_RETENTION_DAYS", "0"),
+        ("MENTORBOT_UNINSTALLED_RETENTION_DAYS", "a month"),
+    ],
 )
 def test_malformed_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
