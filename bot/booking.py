@@ -198,7 +198,7 @@ def propose_times(bot: BotContext, person: Person, metadata: str, form: BookingF
     if not slots:
         return Outcome()  # the ack showed the errors
     kind, number = metadata[:1], metadata[1:]  # "m<mentorship>" for a new one, "b<booking>" to move one
-    target = int(number) if number.isdigit() else 0
+    target = int(number) if number.isdecimal() else 0
     epochs = [int(slot.timestamp()) for slot in slots]
     with bot.sessions.begin() as session:
         if kind == "b":

@@ -427,7 +427,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def _demo_size(text: str) -> int:
     """A size of the demo: a whole number from 1 to 500."""
-    if not text.isdigit() or not 1 <= int(text) <= 500:
+    if not text.isdecimal() or not 1 <= int(text) <= 500:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 500")
     return int(text)
 

@@ -205,6 +205,6 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) == 0:
+    if not raw.isdecimal() or int(raw) == 0:
         raise ConfigError(f"{name}={raw!r} is not a positive whole number")
     return int(raw)

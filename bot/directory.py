@@ -79,7 +79,7 @@ def read_filters(view: dict) -> DirectoryFilters:
         topic=chosen(ids.DIRECTORY_FILTER_TOPIC),
         language=language if language in SUPPORTED_LOCALES else None,
         industry=chosen(ids.DIRECTORY_FILTER_INDUSTRY),
-        graduation_year=int(year) if year.isdigit() else None,
+        graduation_year=int(year) if year.isdecimal() else None,
     )
 
 

@@ -74,7 +74,7 @@ def show_more_feedback(bot: BotContext, person: Person, value: str) -> Outcome:
     if not person.is_admin:
         return _refused(person, "the feedback view")
     period_word, _, offset = value.partition(":")
-    return show_feedback(bot, person, period_word, int(offset) if offset.isdigit() else 0)
+    return show_feedback(bot, person, period_word, int(offset) if offset.isdecimal() else 0)
 
 
 def export_feedback_csv(bot: BotContext, person: Person, period_word: str) -> Outcome:

@@ -252,7 +252,7 @@ def booking_period(mentorship_id: int, booking_id: int, revision: int) -> Follow
 def _booking_of(session: Session, followup: Followup) -> MeetingBooking | None:
     """The booking a meeting follow-up is about, while it is still booked as it was when planned."""
     booking_id, _, revision = followup.period.step.removeprefix("b").partition(".")
-    if not booking_id.isdigit() or not revision.isdigit():
+    if not booking_id.isdecimal() or not revision.isdecimal():
         return None
     booking = session.get(MeetingBooking, int(booking_id))
     if booking is None or booking.state != BookingState.BOOKED or booking.revision != int(revision):
@@ -450,7 +450,7 @@ def content_of(session: Session, followup: Followup, meetings_held: int | None =
         booking = _booking_of(session, followup) if kind in _OF_BOOKING else None
         if booking is None and kind in _OF_BOOKING:  # shown again after a move: the booking as it is
             booking_id = followup.period.step.removeprefix("b").partition(".")[0]
-            booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdigit() else None
+            booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdecimal() else None
         return FollowupContent(
             followup_id=followup.id,
             kind=kind,
@@ -550,12 +550,12 @@ def year_end_period(year_end: datetime, mentor_id: int | None = None) -> Followu
 
 def mentor_of_period(period: FollowupPeriod) -> int | None:
     step = period.step
-    return int(step[1:]) if step[:1] == "n" and step[1:].isdigit() else None
+    return int(step[1:]) if step[:1] == "n" and step[1:].isdecimal() else None
 
 
 def _year_ended_at(period: FollowupPeriod) -> datetime | None:
     scope = period.scope
-    if scope[:1] != "y" or not scope[1:].isdigit() or len(scope) != 9:
+    if scope[:1] != "y" or not scope[1:].isdecimal() or len(scope) != 9:
         return None
     return datetime.strptime(scope[1:], "%Y%m%d").replace(tzinfo=UTC)
 
@@ -579,7 +579,7 @@ def _impact_of(session: Session, mentor_id: int, followup: Followup) -> dict:
 
 def _low_rating_of(session: Session, followup: Followup) -> SurveyAnswer | None:
     step = followup.period.step
-    answer = session.get(SurveyAnswer, int(step[1:])) if step[:1] == "s" and step[1:].isdigit() else None
+    answer = session.get(SurveyAnswer, int(step[1:])) if step[:1] == "s" and step[1:].isdecimal() else None
     return answer if answer is not None and answer.mentorship_id == followup.mentorship_id else None
 
 
@@ -936,7 +936,7 @@ def _log_booked_meeting(
     followup = session.get(Followup, followup_id)
     assert followup is not None
     booking_id = followup.period.step.removeprefix("b").partition(".")[0]
-    booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdigit() else None
+    booking = session.get(MeetingBooking, int(booking_id)) if booking_id.isdecimal() else None
     met_at = booking.chosen_at if booking is not None and booking.chosen_at else now
     if mentorship.student_id is not None:
         claim_first_contact(session, mentorship.id, mentorship.student_id, met_at)

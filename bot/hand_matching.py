@@ -143,7 +143,7 @@ def read_pick(view: dict) -> tuple[int | None, int | None]:
     def picked(block_id: str, action_id: str) -> int | None:
         option = ((values.get(block_id) or {}).get(action_id) or {}).get("selected_option") or {}
         value = str(option.get("value") or "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None
 
     return picked(CANDIDATE_BLOCK, ids.HAND_MATCH_CANDIDATE), picked(SEARCH_BLOCK, ids.HAND_MATCH_SELECT)
 

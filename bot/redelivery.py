@@ -30,7 +30,7 @@ def resend_failed_followups(bot: BotContext, person: Person, value: str) -> Outc
         return reply(refuse_non_admin(person, "re-sending follow-ups"))
     if value == ALL:
         wanted: list[int] | None = None
-    elif value.isdigit():
+    elif value.isdecimal():
         wanted = [int(value)]
     else:
         return reply(messages.resent(person.locale, 0, 0, 0, 0))

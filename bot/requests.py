@@ -102,7 +102,7 @@ def read_request_form(view: dict, default_locale: str = "fr") -> RequestForm:
         topics=ticked(form.TOPICS_BLOCK, form.TOPICS_INPUT),
         message=(entry(form.MESSAGE_BLOCK, form.MESSAGE_INPUT).get("value") or "").strip(),
         language=language if language in SUPPORTED_LOCALES else None,
-        preferred_mentor_id=int(preferred) if preferred.isdigit() else None,
+        preferred_mentor_id=int(preferred) if preferred.isdecimal() else None,
         charter_accepted=form.CHARTER_ACCEPTED in ticked(form.CHARTER_BLOCK, form.CHARTER_INPUT),
         # Shown to mentors in their queue unless the student unticked the box; a modal opened before the
         # box existed has no such block and keeps the default the box has.

@@ -155,7 +155,7 @@ def _parse_row(
     year_text = cells[where["graduation_year"]].strip()
     year = None
     if year_text:
-        if not year_text.isdigit() or not MIN_YEAR <= int(year_text) <= MAX_YEAR:
+        if not year_text.isdecimal() or not MIN_YEAR <= int(year_text) <= MAX_YEAR:
             problem(line, where["graduation_year"] + 1, f"graduation year {year_text[:20]!r} is not a year")
             ok = False
         else:

@@ -56,10 +56,10 @@ def read_slack_request(environ: dict) -> SlackRequestRead:
 
     Reads the body and puts it back in `wsgi.input` for Bolt.
     """
-    if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdigit():
+    if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdecimal():
         return SlackRequestRead(refusal=("401 Unauthorized", b'{"error": "invalid request"}'))
     length = environ.get("CONTENT_LENGTH") or "0"
-    body = environ["wsgi.input"].read(int(length)) if length.isdigit() else b""
+    body = environ["wsgi.input"].read(int(length)) if length.isdecimal() else b""
     environ["wsgi.input"] = io.BytesIO(body)
     try:
         parsed = BoltRequest(

@@ -218,7 +218,7 @@ def _text(values: dict, block_id: str) -> str | None:
 
 def _whole_number(text: object) -> int | None:
     text = str(text or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None
 
 
 # ---------------------------------------------------------------------------------------------------

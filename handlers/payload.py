@@ -36,7 +36,7 @@ def clicked_value(body: dict) -> str:
 def clicked_id(body: dict) -> int:
     """The id a button carries; 0 (which matches nothing) for a value that is not one."""
     value = clicked_value(body)
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 def view(body: dict) -> dict:
@@ -49,7 +49,7 @@ def view_metadata(body: dict) -> str:
 
 def view_metadata_id(body: dict) -> int:
     metadata = view_metadata(body)
-    return int(metadata) if metadata.isdigit() else 0
+    return int(metadata) if metadata.isdecimal() else 0
 
 
 def input_value(body: dict, block_id: str, action_id: str | None = None) -> str | None:

@@ -167,7 +167,7 @@ class FollowupPeriod:
     def parse(cls, text: str) -> FollowupPeriod:
         scope, *rest = text.split(":")
         reminder = 0
-        if rest and rest[-1][:1] == "r" and rest[-1][1:].isdigit():
+        if rest and rest[-1][:1] == "r" and rest[-1][1:].isdecimal():
             reminder = int(rest.pop()[1:])
         return cls(scope=scope, step=":".join(rest), reminder=reminder)
 

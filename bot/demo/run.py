@@ -629,7 +629,7 @@ class Demo:
         value = _value_of(blocks, action_id) or ""
         if action_id == ids.FIRST_CONTACT_DONE:  # the reminder carries the mentorship's id
             return self.fates.get(int(value or 0), policy.Fate.ENGAGED), False, False
-        if not value.isdigit():
+        if not value.isdecimal():
             return policy.Fate.ENGAGED, False, False
         with self.sandbox.bot.sessions.begin() as session:
             pair = pair_of_followup(session, int(value))
