@@ -7,7 +7,7 @@ the name of the variable and where to find its value, not from a stack trace an 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
@@ -174,24 +174,27 @@ def startup_timeout_from_env(environ: Mapping[str, str] | None = None) -> int:
 
 def log_level_from_env(environ: Mapping[str, str] | None = None) -> str:
     """`MENTORBOT_LOG_LEVEL`, INFO by default."""
-    env = os.environ if environ is None else environ
-    level = env.get("MENTORBOT_LOG_LEVEL", "").strip().upper() or "INFO"
-    if level not in LOG_LEVELS:
-        raise ConfigError(
-            f"MENTORBOT_LOG_LEVEL={level!r} is not a log level: use one of " + ", ".join(LOG_LEVELS)
-        )
-    return level
+    return _one_of(environ, "MENTORBOT_LOG_LEVEL", LOG_LEVELS, "INFO", "a log level", str.upper)
 
 
 def log_format_from_env(environ: Mapping[str, str] | None = None) -> str:
     """`MENTORBOT_LOG_FORMAT`, text by default."""
+    return _one_of(environ, "MENTORBOT_LOG_FORMAT", LOG_FORMATS, "text", "a log format", str.lower)
+
+
+def _one_of(
+    environ: Mapping[str, str] | None,
+    name: str,
+    choices: Sequence[str],
+    default: str,
+    what: str,
+    normalise: Callable[[str], str],
+) -> str:
     env = os.environ if environ is None else environ
-    log_format = env.get("MENTORBOT_LOG_FORMAT", "").strip().lower() or "text"
-    if log_format not in LOG_FORMATS:
-        raise ConfigError(
-            f"MENTORBOT_LOG_FORMAT={log_format!r} is not a log format: use " + " or ".join(LOG_FORMATS)
-        )
-    return log_format
+    value = normalise(env.get(name, "").strip()) or default
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not {what}: use one of " + ", ".join(choices))
+    return value
 
 
 def checked_port(port: int, name: str) -> int:

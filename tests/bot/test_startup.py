@@ -195,7 +195,10 @@ def test_a_wrong_log_format_is_refused(tmp_path: Path) -> None:
     result = mentorbot(tmp_path, "serve", MENTORBOT_LOG_FORMAT="xml")
 
     assert result.returncode == 2
-    assert only_line(result) == "mentorbot: MENTORBOT_LOG_FORMAT='xml' is not a log format: use text or json"
+    assert (
+        only_line(result)
+        == "mentorbot: MENTORBOT_LOG_FORMAT='xml' is not a log format: use one of text, json"
+    )
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -341,17 +344,6 @@ def test_migrate_to_an_unknown_revision_lists_the_known_ones(tmp_path: Path) -> 
 # A healthy start is quiet
 
 
-def health_status(url: str) -> int | None:
-    """The status of /healthz, 503 included; None while nothing answers."""
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, ConnectionError):
-        return None
-
-
 def start_serve(tmp_path: Path, **settings: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     process = subprocess.Popen(
@@ -408,12 +400,12 @@ def test_socket_mode_health_is_503_until_the_websocket_connects(tmp_path: Path, 
     slack.set_socket_mode_url(f"ws://127.0.0.1:{free_port()}/link/")  # nothing listens there
     process, url = start_serve(tmp_path, SLACK_API_URL=slack.url, SLACK_APP_TOKEN=APP_TOKEN)
     try:
-        first = wait_until(lambda: health_status(url) or process.poll() is not None, "the health check")
+        first = wait_until(lambda: health(url) or process.poll() is not None, "the health check")
         assert first == 503
         with SocketModeStandIn() as socket_mode:
             slack.set_socket_mode_url(socket_mode.url)  # slack_sdk reconnects by itself
-            wait_until(lambda: health_status(url) == 200 or process.poll() is not None, "the WebSocket")
-            assert health_status(url) == 200
+            wait_until(lambda: health(url) == 200 or process.poll() is not None, "the WebSocket")
+            assert health(url) == 200
     finally:
         stop(process)
 
