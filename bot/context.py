@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.fairness import WorkspacePace
 from storage.db import SessionFactory
 
 
@@ -34,6 +35,8 @@ class BotContext:
     clock: Clock
     # Where listeners' work runs once Slack has its ack (handlers.background.in_background).
     follow_ups: Executor
+    # How many more messages the dispatcher may post to each workspace now, across its passes.
+    pace: WorkspacePace
 
     def client_for(self, team_id: str) -> WebClient:
         return self.slack_clients.for_team(team_id)
