@@ -4,25 +4,41 @@ Several passes may run at once (every `serve` process runs one a minute, an oper
 `mentorbot dispatch`): the database decides who sends what. A pass claims rows with a lease
 (`storage.queries.followups.claim_due_followups`), sends each one, and records the outcome only if it
 still holds the claim; rows left claimed by a process that died are taken over once their lease runs out.
+It claims scheduled follow-ups only, never `bot.work`'s inbound and outbox rows.
+
+One workspace's trouble never holds another's follow-ups (`bot.fairness`):
+- a pass shares itself between workspaces: it counts each workspace's due rows, then claims them in
+  turn, round-robin, a share of up to `CLAIM_BATCH` of a workspace's oldest rows at a time, not the oldest
+  rows of the whole table, so fifty schools with a term start's backlog each progress together;
+- each share is a lane, run on one of `MENTORBOT_DISPATCH_THREADS` threads beside other workspaces'
+  lanes, and a workspace is claimed again only once its lane is back: a workspace whose Slack answers
+  slowly holds one thread, not the pass;
+- each workspace is posted to at its own pace (`WorkspacePace`, `MENTORBOT_WORKSPACE_POSTS_PER_MINUTE`:
+  Slack counts its limits per app and workspace, a minute at a time). A workspace whose budget is spent
+  waits, its rows untouched, while others go on; when only such workspaces are left the pass ends rather
+  than sleep, and the next pass carries on. A pass also ends once it has run for the dispatch interval
+  or handled `MAX_ROWS_PER_PASS` rows.
 
 Slack trouble never loses a message (`bot.slack` reads what each failure means): a 429 puts the row back
-until Retry-After has passed and ends the pass (the workspace is being rate limited, the next pass
-carries on); a refused bot token pauses the workspace — its rows stay due, nothing is marked failed or
-inactive — and each pass asks Slack (auth.test) whether the token works again before sending it
-anything; 5xx and network errors retry with a growing backoff up to `MAX_ATTEMPTS`, then the row is
+until Retry-After has passed and gives the rest of that workspace's lane back untried; the workspace sits
+out the rest of the pass, and this process's passes send it nothing more until Retry-After, while the
+other workspaces go on. A refused bot token pauses the workspace — its rows stay due, nothing is marked
+failed or inactive — and each pass asks Slack (auth.test) whether the token works again before sending
+it anything. 5xx and network errors retry with a growing backoff up to `MAX_ATTEMPTS`, then the row is
 marked failed with its error; an account Slack says is gone marks the member inactive and skips what was
 waiting for them, logged once.
 
 Quiet hours: a message goes out on a weekday within the school's hours in the recipient's time zone,
 else it is held (its `due_at` moved to the next window), not sent.
 
-A batch goes through three transactions (claim; decide and render; record what was sent), not one or
-two a message: that is what keeps the pass's own work small beside Slack's round trip.
+A lane goes through two transactions (decide and render; record what was sent) after the claim that
+several lanes share, not one or two a message: that is what keeps the pass's own work small beside
+Slack's round trip.
 
 The one uncovered gap: a process that dies between Slack's answers and recording "sent" leaves rows that
-are sent again after their lease. That window is the posting of one batch (at most `CLAIM_BATCH`
-messages; what was sent is recorded even when a post raises); the lease is long enough for a claim batch,
-so a slow pass never loses its rows to another.
+are sent again after their lease. That window is the posting of the lanes under way (at most
+`CLAIM_BATCH` messages each, one lane a thread; what was sent is recorded even when a post raises); the
+lease is long enough for a lane, so a slow pass never loses its rows to another.
 """
 
 from __future__ import annotations
