@@ -9,7 +9,9 @@ It claims scheduled follow-ups only, never `bot.work`'s inbound and outbox rows.
 One workspace's trouble never holds another's follow-ups (`bot.fairness`):
 - a pass shares itself between workspaces: it counts each workspace's due rows, then claims them in
   turn, round-robin, a share of up to `CLAIM_BATCH` of a workspace's oldest rows at a time, not the oldest
-  rows of the whole table, so fifty schools with a term start's backlog each progress together;
+  rows of the whole table, so fifty schools with a term start's backlog each progress together. What the
+  pass's own lanes make due (an escalation's notice to the admins) is counted again once the turns are
+  done, and goes in the same pass;
 - each share is a lane, run on one of `MENTORBOT_DISPATCH_THREADS` threads beside other workspaces'
   lanes, and a workspace is claimed again only once its lane is back: a workspace whose Slack answers
   slowly holds one thread, not the pass;
@@ -195,14 +197,11 @@ def _send_due_followups(
     """Claim each workspace's share in turn and send it on a lane of its own, up to a lane a thread: a
     workspace is claimed again only once its last lane is back, so a slow one holds a thread, not the
     pass; one rate limited or paused sits out the rest of the pass."""
-    with bot.sessions.begin() as session:
-        turns = ClaimTurns(
-            queries.due_followup_counts(session, now=now, skip_teams=report.paused_teams, only=only)
-        )
+    turns = _turns(bot, now, report, only)
     # A pass ends in time for the next: what a workspace's pace left waiting goes then.
     ends_at = bot.clock.now() + timedelta(seconds=bot.config.dispatch_interval_seconds)
     threads = bot.config.dispatch_threads
-    handled = 0
+    handled = handled_when_counted = 0
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mentorbot-dispatch") as pool:
         lanes: dict[Future[DispatchReport], str] = {}
         while True:
@@ -231,7 +230,14 @@ def _send_due_followups(
                         lanes[pool.submit(_send_lane, bot, followup_ids, dispatcher, now)] = team_id
                     continue
             if not lanes:
-                return
+                if handled == handled_when_counted:
+                    return
+                # What the pass's own lanes made due meanwhile (an escalation's notice to the admins, a
+                # survey's fit check) goes in this pass too: counted again, each workspace claimed while
+                # its pace allows it a whole share.
+                turns = _turns(bot, now, report, only, whole_shares=True)
+                handled_when_counted = handled
+                continue
             done, _ = wait(lanes, return_when=FIRST_COMPLETED)
             for lane in done:
                 team_id = lanes.pop(lane)
@@ -240,6 +246,22 @@ def _send_due_followups(
                 turns.given_back(team_id, lane_report.given_back)
                 if team_id in lane_report.rate_limited_teams or team_id in lane_report.paused_teams:
                     turns.leave_out(team_id)
+
+
+def _turns(
+    bot: BotContext,
+    now: datetime,
+    report: DispatchReport,
+    only: Sequence[int] | None,
+    *,
+    whole_shares: bool = False,
+) -> ClaimTurns:
+    """Turns over the workspaces with follow-ups to claim, but those paused or rate limited."""
+    with bot.sessions.begin() as session:
+        waiting = queries.due_followup_counts(
+            session, now=now, skip_teams=[*report.paused_teams, *report.rate_limited_teams], only=only
+        )
+    return ClaimTurns(waiting, whole_shares=whole_shares)
 
 
 def _send_lane(bot: BotContext, claimed: Sequence[int], dispatcher: str, now: datetime) -> DispatchReport:

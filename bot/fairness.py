@@ -75,7 +75,11 @@ class ClaimTurns:
     served goes to the back of the queue; one passed over (busy, or out of allowance) keeps its place.
     """
 
-    def __init__(self, waiting: Mapping[str, int]) -> None:
+    def __init__(self, waiting: Mapping[str, int], *, whole_shares: bool = False) -> None:
+        """`whole_shares`: a workspace whose allowance is less than a whole share (`share` rows, or all it
+        has waiting) waits for a later pass instead of taking what its pace has just refilled, one row at
+        a time."""
+        self._whole_shares = whole_shares
         self._waiting = {team_id: count for team_id, count in sorted(waiting.items()) if count > 0}
         self._queue = list(self._waiting)
         self._left_out: set[str] = set()
@@ -99,7 +103,11 @@ class ClaimTurns:
                 break
             if team_id in busy or not self._waiting[team_id]:
                 continue
-            rows_now = min(share, left, self._waiting[team_id], allowance(team_id))
+            whole = min(share, self._waiting[team_id])
+            allowed = allowance(team_id)
+            if self._whole_shares and allowed < whole:
+                continue
+            rows_now = min(whole, left, allowed)
             if rows_now > 0:
                 shares[team_id] = rows_now
         self._queue = [team for team in self._queue if team not in shares] + list(shares)

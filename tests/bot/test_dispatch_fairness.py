@@ -254,3 +254,11 @@ def test_a_workspace_that_got_less_than_asked_or_was_left_out_gets_no_more_turns
     turns.given_back("TB", 5)
 
     assert turns.next_shares(lanes=2, share=25, rows=1000, allowance=plenty) == {}
+
+
+def test_with_whole_shares_only_a_workspace_whose_pace_allows_less_waits() -> None:
+    turns = ClaimTurns({"TA": 100, "TB": 2, "TC": 100}, whole_shares=True)
+
+    shares = turns.next_shares(lanes=3, share=25, rows=1000, allowance={"TA": 24, "TB": 2, "TC": 25}.get)
+
+    assert shares == {"TB": 2, "TC": 25}
