@@ -1,4 +1,5 @@
-"""`python -m bench [ack|slow|matching|stats|dispatch|all] [--database sqlite|postgresql|both] [--quick]`
+"""`python -m bench [ack|slow|matching|stats|dispatch|fairness|all] [--database sqlite|postgresql|both]
+[--quick|--small]`
 
 Prints one markdown section per benchmark, with the machine it ran on; `--output FILE` also writes them.
 `ack` runs benchmarks 1, 2 and 6 together (they share the servers); `slow` is an alias of it.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from bench.common import Section, machine_description
 
-BENCHMARKS = ("ack", "matching", "stats", "dispatch")
+BENCHMARKS = ("ack", "matching", "stats", "dispatch", "fairness")
 
 
 def run_benchmark(name: str, database: str, quick: bool) -> list[Section]:
@@ -34,6 +35,10 @@ def run_benchmark(name: str, database: str, quick: bool) -> list[Section]:
         from bench import dispatch
 
         return dispatch.run(database, quick)
+    if name == "fairness":
+        from bench import fairness
+
+        return fairness.run(database, quick)
     raise ValueError(f"unknown benchmark {name!r}")
 
 
@@ -41,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("benchmark", nargs="?", default="all", choices=[*BENCHMARKS, "slow", "all"])
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the benchmarks run")
+    parser.add_argument(
+        "--quick", "--small", action="store_true", help="tiny sizes, to check the benchmarks run"
+    )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) to this file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session
 
 from bench.common import (
     TEAM_ID,
@@ -25,7 +26,7 @@ from bench.common import (
     time_calls,
 )
 from bench.seed import add_members, add_mentor_profiles, insert_rows, prepare_programme
-from storage.db import create_database_engine, create_session_factory
+from storage.db import SessionFactory, create_database_engine, create_session_factory
 from storage.models import Member, MentoringRequest, RequestStatus, RequestTopic, Role
 from storage.queries.matching import rank_mentors
 
@@ -39,6 +40,42 @@ def _calls(size: int, quick: bool) -> int:
     if quick:
         return 5
     return 300 if size <= 1_000 else 100 if size <= 10_000 else 40
+
+
+def add_open_request(session: Session, team_id: str, student_id: int, version: int, now: datetime) -> int:
+    """The student's open request, on `TOPICS` in French: what the ranking is asked to match."""
+    (request_id,) = insert_rows(
+        session,
+        MentoringRequest,
+        [
+            {
+                "team_id": team_id,
+                "student_id": student_id,
+                "message": "I would like advice on my career plans.",
+                "language": "fr",
+                "status": RequestStatus.OPEN,
+                "charter_version": version,
+                "created_at": now,
+            }
+        ],
+    )
+    insert_rows(session, RequestTopic, [{"request_id": request_id, "topic": topic} for topic in TOPICS])
+    return request_id
+
+
+def rank_for_request(sessions: SessionFactory, team_id: str, request_id: int, student_id: int) -> list[int]:
+    """The three best mentors for the request, as `bot.matching` asks when it offers one, in a
+    transaction of its own."""
+    with sessions.begin() as session:
+        return rank_mentors(
+            session,
+            team_id=team_id,
+            request_id=request_id,
+            student_id=student_id,
+            topics=TOPICS,
+            language="fr",
+            limit=3,
+        )
 
 
 def measure(database: str, size: int, quick: bool) -> tuple[Timings, Timings, list[str]]:
@@ -56,35 +93,11 @@ def measure(database: str, size: int, quick: bool) -> tuple[Timings, Timings, li
                 session, TEAM_ID, mentor_ids, now, random.Random(size), charter_version=version
             )
             (student_id,) = add_members(session, TEAM_ID, ["USTUDENT"], Role.STUDENT, now)
-            (request_id,) = insert_rows(
-                session,
-                MentoringRequest,
-                [
-                    {
-                        "team_id": TEAM_ID,
-                        "student_id": student_id,
-                        "message": "I would like advice on my career plans.",
-                        "language": "fr",
-                        "status": RequestStatus.OPEN,
-                        "charter_version": version,
-                        "created_at": now,
-                    }
-                ],
-            )
-            insert_rows(session, RequestTopic, [{"request_id": request_id, "topic": t} for t in TOPICS])
+            request_id = add_open_request(session, TEAM_ID, student_id, version, now)
         analyse(url)
 
         def rank() -> list[int]:
-            with sessions.begin() as session:
-                return rank_mentors(
-                    session,
-                    team_id=TEAM_ID,
-                    request_id=request_id,
-                    student_id=student_id,
-                    topics=TOPICS,
-                    language="fr",
-                    limit=3,
-                )
+            return rank_for_request(sessions, TEAM_ID, request_id, student_id)
 
         def fetch_one_member() -> object:
             with sessions.begin() as session:

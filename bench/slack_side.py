@@ -105,6 +105,17 @@ class _Handlers:
         """Forget recorded traffic between runs, so the stand-in's memory stays flat."""
         self.slack.reset()
 
+    def limit_rate(self, method: str, per_minute: float) -> None:
+        """Slack's rate limit for `method`, per workspace (per token), counted afresh from now."""
+        self.slack.limit_rate(method, per_minute=per_minute)
+
+    def posts(self) -> list[tuple[str, float, int]]:
+        """(channel, when, HTTP status) of every chat.postMessage, accepted or not."""
+        return [
+            (call.params.get("channel"), call.at, call.status)
+            for call in self.slack.calls_to("chat.postMessage")
+        ]
+
     def count_calls(self, method: str) -> int:
         return len(self.slack.calls_to(method))
 

@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext
+from bot.fairness import WorkspacePace
 from handlers import middleware, register_listeners
 from handlers.background import report_listener_failure
 from storage.db import Sessions
@@ -75,14 +76,16 @@ def build_context(
     works_here: bool = True,
 ) -> BotContext:
     """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one."""
+    clock = clock or SystemClock()
     return BotContext(
         config=config,
         sessions=sessions,
         slack_clients=SingleWorkspaceClients(config),
-        clock=clock or SystemClock(),
+        clock=clock,
         follow_ups=follow_ups
         or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),
         works_here=works_here,
+        pace=WorkspacePace(config.workspace_posts_per_minute, clock),
     )
 
 

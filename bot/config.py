@@ -47,6 +47,10 @@ class Config:
     admins: frozenset[str] = field(default_factory=frozenset)
     default_locale: str = "fr"
     dispatch_interval_seconds: int = 60
+    # Messages the dispatcher may post to one workspace a minute (`bot.fairness.WorkspacePace`), and how
+    # many workspaces it posts to at once, each on a thread of its own, so a slow one holds only its own.
+    workspace_posts_per_minute: int = 60
+    dispatch_threads: int = 4
     listener_threads: int = 8
     # Days after which ended mentorships' free text and departed members' data are anonymised (bot.privacy).
     retention_days: int = 730
@@ -106,6 +110,8 @@ class Config:
             ),
             default_locale=default_locale,
             dispatch_interval_seconds=_positive_int(env, "MENTORBOT_DISPATCH_INTERVAL_SECONDS", 60),
+            workspace_posts_per_minute=_positive_int(env, "MENTORBOT_WORKSPACE_POSTS_PER_MINUTE", 60),
+            dispatch_threads=_positive_int(env, "MENTORBOT_DISPATCH_THREADS", 4),
             listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
             uninstalled_retention_days=_positive_int(env, "MENTORBOT_UNINSTALLED_RETENTION_DAYS", 30),

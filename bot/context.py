@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.fairness import WorkspacePace
 from storage.db import Sessions
 
 
@@ -62,6 +63,8 @@ class BotContext:
     # Where acknowledged work runs in this process (`bot.work`); Bolt's listeners register their
     # handlers by name, so that any process can carry out a payload another one acknowledged.
     follow_ups: Executor
+    # How many more messages the dispatcher may post to each workspace now, across its passes.
+    pace: WorkspacePace
     inbound_handlers: dict[str, InboundHandler] = field(default_factory=dict)
     # Who this process is when it claims rows (`bot.work`, `bot.dispatch`).
     process_name: str = field(default_factory=new_process_name)

@@ -4,25 +4,43 @@ Several passes may run at once (every `serve` process runs one a minute, an oper
 `mentorbot dispatch`): the database decides who sends what. A pass claims rows with a lease
 (`storage.queries.followups.claim_due_followups`), sends each one, and records the outcome only if it
 still holds the claim; rows left claimed by a process that died are taken over once their lease runs out.
+It claims scheduled follow-ups only, never `bot.work`'s inbound and outbox rows.
+
+One workspace's trouble never holds another's follow-ups (`bot.fairness`):
+- a pass shares itself between workspaces: it counts each workspace's due rows, then claims them in
+  turn, round-robin, a share of up to `CLAIM_BATCH` of a workspace's oldest rows at a time, not the oldest
+  rows of the whole table, so fifty schools with a term start's backlog each progress together. What the
+  pass's own lanes make due (an escalation's notice to the admins) is counted again once the turns are
+  done, and goes in the same pass;
+- each share is a lane, run on one of `MENTORBOT_DISPATCH_THREADS` threads beside other workspaces'
+  lanes, and a workspace is claimed again only once its lane is back: a workspace whose Slack answers
+  slowly holds one thread, not the pass;
+- each workspace is posted to at its own pace (`WorkspacePace`, `MENTORBOT_WORKSPACE_POSTS_PER_MINUTE`:
+  Slack counts its limits per app and workspace, a minute at a time). A workspace whose budget is spent
+  waits, its rows untouched, while others go on; when only such workspaces are left the pass ends rather
+  than sleep, and the next pass carries on. A pass also ends once it has run for the dispatch interval
+  or handled `MAX_ROWS_PER_PASS` rows.
 
 Slack trouble never loses a message (`bot.slack` reads what each failure means): a 429 puts the row back
-until Retry-After has passed and ends the pass (the workspace is being rate limited, the next pass
-carries on); a refused bot token pauses the workspace — its rows stay due, nothing is marked failed or
-inactive — and each pass asks Slack (auth.test) whether the token works again before sending it
-anything; 5xx and network errors retry with a growing backoff up to `MAX_ATTEMPTS`, then the row is
+until Retry-After has passed and gives the rest of that workspace's lane back untried; the workspace sits
+out the rest of the pass, and this process's passes send it nothing more until Retry-After, while the
+other workspaces go on. A refused bot token pauses the workspace — its rows stay due, nothing is marked
+failed or inactive — and each pass asks Slack (auth.test) whether the token works again before sending
+it anything. 5xx and network errors retry with a growing backoff up to `MAX_ATTEMPTS`, then the row is
 marked failed with its error; an account Slack says is gone marks the member inactive and skips what was
 waiting for them, logged once.
 
 Quiet hours: a message goes out on a weekday within the school's hours in the recipient's time zone,
 else it is held (its `due_at` moved to the next window), not sent.
 
-A batch goes through three transactions (claim; decide and render; record what was sent), not one or
-two a message: that is what keeps the pass's own work small beside Slack's round trip.
+A lane goes through two transactions (decide and render; record what was sent) after the claim that
+several lanes share, not one or two a message: that is what keeps the pass's own work small beside
+Slack's round trip.
 
 The one uncovered gap: a process that dies between Slack's answers and recording "sent" leaves rows that
-are sent again after their lease. That window is the posting of one batch (at most `CLAIM_BATCH`
-messages; what was sent is recorded even when a post raises); the lease is long enough for a claim batch,
-so a slow pass never loses its rows to another.
+are sent again after their lease. That window is the posting of the lanes under way (at most
+`CLAIM_BATCH` messages each, one lane a thread; what was sent is recorded even when a post raises); the
+lease is long enough for a lane, so a slow pass never loses its rows to another.
 """
 
 from __future__ import annotations
@@ -30,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,6 +57,7 @@ from sqlalchemy.orm import Session
 
 from bot import slack
 from bot.context import BotContext
+from bot.fairness import ClaimTurns
 from bot.followups import (
     DEFAULT_TIMEZONE,
     close_silent_mentorships,
@@ -94,19 +114,26 @@ class DispatchReport:
     failed: list[Delivered] = field(default_factory=list)
     held: list[Delivered] = field(default_factory=list)
     retrying: list[Delivered] = field(default_factory=list)
-    rate_limited: bool = False
     paused_teams: list[str] = field(default_factory=list)  # workspaces whose token Slack refuses
     work_rows: int = 0  # inbound and outbox rows carried out (`bot.work`)
+    # Workspaces Slack answered 429, and the Retry-After it gave: they sat out the rest of the pass.
+    rate_limited_teams: dict[str, int] = field(default_factory=dict)
+    # Claims given back untried, due again at once (the pair's other prompt waits for this one's record).
+    given_back: int = 0
 
     def lines(self) -> list[str]:
         lines = [
             f"dispatch as of {self.now.isoformat()}: planned {self.planned}, sent {len(self.sent)}, "
             f"skipped {len(self.skipped)}, failed {len(self.failed)}, held {len(self.held)}, "
             f"retrying {len(self.retrying)}, inbound and outbox rows {self.work_rows}"
-            + (" (rate limited: the rest waits)" if self.rate_limited else "")
         ]
         lines += [
             f"paused: workspace {team_id} (Slack refuses its bot token)" for team_id in self.paused_teams
+        ]
+        lines += [
+            f"rate limited: workspace {team_id} (Slack asked to wait {seconds} s): its follow-ups wait, "
+            "the other workspaces' went on"
+            for team_id, seconds in self.rate_limited_teams.items()
         ]
         for outcome, items in (
             ("sent", self.sent),
@@ -117,6 +144,17 @@ class DispatchReport:
         ):
             lines += [item.line(outcome) for item in items]
         return lines
+
+    def add(self, lane: DispatchReport) -> None:
+        """What one lane of this pass did (`_send_lane`)."""
+        self.sent += lane.sent
+        self.skipped += lane.skipped
+        self.failed += lane.failed
+        self.held += lane.held
+        self.retrying += lane.retrying
+        self.paused_teams += [team_id for team_id in lane.paused_teams if team_id not in self.paused_teams]
+        self.rate_limited_teams.update(lane.rate_limited_teams)
+        self.given_back += lane.given_back
 
 
 def backoff(attempts: int) -> timedelta:
@@ -131,11 +169,12 @@ def run_dispatch_pass(
     sweep: bool = True,
     only: Sequence[int] | None = None,
 ) -> DispatchReport:
-    """One pass as of `now` (the bot's clock by default): sweeps, then every due follow-up (with `only`,
-    just these: an admin's re-send, which sweeps nothing).
+    """One pass as of `now` (the bot's clock by default): sweeps, then the due follow-ups (with `only`,
+    just these: an admin's re-send, which sweeps nothing), each workspace's share in turn.
 
-    Due follow-ups go a batch at a time: one transaction claims the batch, one decides and renders it,
-    Slack is called for each message outside any transaction, and one transaction records what was sent.
+    A share is a lane: one transaction claims the shares of a few workspaces, then each workspace's lane
+    runs on a thread of its own, deciding and rendering in one transaction, calling Slack for each message
+    outside any transaction, and recording what was sent in one more.
     """
     now = now or bot.clock.now()
     dispatcher = dispatcher or bot.process_name
@@ -146,23 +185,95 @@ def run_dispatch_pass(
         report.work_rows = run_work_pass(bot, now, skip_teams=report.paused_teams)
     if sweep and only is None:
         report.planned = run_sweeps(bot, now, skip_teams=report.paused_teams)
-    handled = 0
-    while handled < MAX_ROWS_PER_PASS and not report.rate_limited and not bot.stopping.is_set():
-        with bot.sessions.begin() as session:
-            claimed = queries.claim_due_followups(
-                session,
-                dispatcher=dispatcher,
-                now=now,
-                lease_until=now + LEASE,
-                batch=CLAIM_BATCH,
-                skip_teams=report.paused_teams,
-                only=only,
-            )
-        if not claimed:
-            break
-        handled += len(claimed)
-        ready = _prepare_batch(bot, claimed, dispatcher, now, report)
-        _send_batch(bot, ready, dispatcher, now, report)
+    _send_due_followups(bot, now, dispatcher, report, only)
+    return report
+
+
+def _send_due_followups(
+    bot: BotContext, now: datetime, dispatcher: str, report: DispatchReport, only: Sequence[int] | None
+) -> None:
+    """Claim each workspace's share in turn and send it on a lane of its own, up to a lane a thread: a
+    workspace is claimed again only once its last lane is back, so a slow one holds a thread, not the
+    pass; one rate limited or paused sits out the rest of the pass."""
+    turns = _turns(bot, now, report, only)
+    # A pass ends in time for the next: what a workspace's pace left waiting goes then.
+    ends_at = bot.clock.now() + timedelta(seconds=bot.config.dispatch_interval_seconds)
+    threads = bot.config.dispatch_threads
+    handled = handled_when_counted = 0
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="mentorbot-dispatch") as pool:
+        lanes: dict[Future[DispatchReport], str] = {}
+        while True:
+            if (
+                len(lanes) < threads
+                and handled < MAX_ROWS_PER_PASS
+                and bot.clock.now() < ends_at
+                and not bot.stopping.is_set()  # a graceful stop: the lanes running finish, no new claim
+            ):
+                shares = turns.next_shares(
+                    lanes=threads - len(lanes),
+                    share=CLAIM_BATCH,
+                    rows=MAX_ROWS_PER_PASS - handled,
+                    allowance=bot.pace.allowance,
+                    busy=set(lanes.values()),
+                )
+                if shares:
+                    with bot.sessions.begin() as session:
+                        claimed = queries.claim_due_followups(
+                            session,
+                            dispatcher=dispatcher,
+                            now=now,
+                            lease_until=now + LEASE,
+                            shares=shares,
+                            only=only,
+                        )
+                    for team_id, share in shares.items():
+                        turns.claimed(team_id, share, len(claimed.get(team_id, [])))
+                    for team_id, followup_ids in claimed.items():
+                        handled += len(followup_ids)
+                        lanes[pool.submit(_send_lane, bot, followup_ids, dispatcher, now)] = team_id
+                    continue
+            if not lanes:
+                if handled == handled_when_counted:
+                    return
+                # What the pass's own lanes made due meanwhile (an escalation's notice to the admins, a
+                # survey's fit check) goes in this pass too: counted again, each workspace claimed while
+                # its pace allows it a whole share.
+                turns = _turns(bot, now, report, only, whole_shares=True)
+                handled_when_counted = handled
+                continue
+            done, _ = wait(lanes, return_when=FIRST_COMPLETED)
+            for lane in done:
+                team_id = lanes.pop(lane)
+                lane_report = lane.result()
+                report.add(lane_report)
+                turns.given_back(team_id, lane_report.given_back)
+                if team_id in lane_report.rate_limited_teams or team_id in lane_report.paused_teams:
+                    turns.leave_out(team_id)
+
+
+def _turns(
+    bot: BotContext,
+    now: datetime,
+    report: DispatchReport,
+    only: Sequence[int] | None,
+    *,
+    whole_shares: bool = False,
+) -> ClaimTurns:
+    """Turns over the workspaces with follow-ups to claim, but those paused or rate limited."""
+    with bot.sessions.begin() as session:
+        waiting = queries.due_followup_counts(
+            session, now=now, skip_teams=[*report.paused_teams, *report.rate_limited_teams], only=only
+        )
+    return ClaimTurns(waiting, whole_shares=whole_shares)
+
+
+def _send_lane(bot: BotContext, claimed: Sequence[int], dispatcher: str, now: datetime) -> DispatchReport:
+    """One workspace's share of the pass, claimed: decided, rendered, posted at its pace and recorded.
+    Runs on a thread of the pass's pool, beside other workspaces' lanes; what it did, in a report of its
+    own for the pass to add up."""
+    report = DispatchReport(now=now)
+    ready = _prepare_batch(bot, claimed, dispatcher, now, report)
+    _send_batch(bot, ready, dispatcher, now, report)
     return report
 
 
@@ -269,7 +380,7 @@ def _decide(
             if followup.mentorship_id in pairs_prompted:
                 # A meeting prompt looks back at the pair's earlier prompts: one rendered in this batch is
                 # not recorded yet, so this one waits for the next batch, as if they had gone one by one.
-                _give_back_in(session, [followup.id], dispatcher)
+                _give_back_in(session, [followup.id], dispatcher, report)
                 continue
             if followup.team_id not in settings_of_team:
                 settings_of_team[followup.team_id] = programme_settings(session, followup.team_id)
@@ -316,20 +427,18 @@ def _send_batch(
     now: datetime,
     report: DispatchReport,
 ) -> None:
-    """Post each message; what went out is recorded in one transaction at the end, even if a post raised.
-    Slack's errors are recorded as they come; after a 429 the rest of the batch is given back untried."""
+    """Post each of a workspace's messages, spending its pace; what went out is recorded in one
+    transaction at the end, even if a post raised. Slack's errors are recorded as they come; once Slack
+    refuses the workspace's token or rate limits it, the rest is given back untried."""
     sent: list[tuple[_Ready, SentMessage]] = []
     gone: set[int] = set()
-    paused: set[str] = set(report.paused_teams)
     try:
         for position, one in enumerate(ready):
-            if one.team_id in paused:  # its token was refused earlier in this batch: it waits, untried
-                _give_back(bot, [one.item.followup_id], dispatcher)
-                continue
             if one.member_id in gone:  # Slack said so for an earlier message of this batch
                 _skip_claim(bot, one.item, dispatcher, report, "recipient inactive")
                 count_delivery("recipient_gone")
                 continue
+            bot.pace.spend(one.team_id)
             try:
                 posted = slack.post_message(
                     bot.slack_clients.without_retries(one.team_id), one.channel, one.message
@@ -339,10 +448,9 @@ def _send_batch(
                 _after_slack_failure(bot, failure, one, dispatcher, now, report)
                 if failure.trouble is Trouble.RECIPIENT_GONE and not one.to_channel:
                     gone.add(one.member_id)
-                elif failure.trouble is Trouble.TOKEN:
-                    paused.add(one.team_id)
-                elif report.rate_limited:
-                    _give_back(bot, [later.item.followup_id for later in ready[position + 1 :]], dispatcher)
+                elif failure.trouble in (Trouble.TOKEN, Trouble.RATE_LIMITED):
+                    later = [waiting.item.followup_id for waiting in ready[position + 1 :]]
+                    _give_back(bot, later, dispatcher, report)
                     return
                 continue
             sent.append((one, SentMessage(one.item.followup_id, posted.channel_id, posted.ts)))
@@ -369,19 +477,23 @@ def _record_sent(
     report.sent.extend(one.item for one, _ in sent)
 
 
-def _give_back(bot: BotContext, followup_ids: Sequence[int], dispatcher: str) -> None:
-    """Claims not tried because Slack asked us to slow down: due again at once, the attempt not counted."""
+def _give_back(bot: BotContext, followup_ids: Sequence[int], dispatcher: str, report: DispatchReport) -> None:
+    """Claims not tried (Slack asked us to slow down, or refuses the token): due again at once, the
+    attempt not counted."""
     if not followup_ids:
         return
     with bot.sessions.begin() as session:
-        _give_back_in(session, followup_ids, dispatcher)
+        _give_back_in(session, followup_ids, dispatcher, report)
 
 
-def _give_back_in(session: Session, followup_ids: Sequence[int], dispatcher: str) -> None:
+def _give_back_in(
+    session: Session, followup_ids: Sequence[int], dispatcher: str, report: DispatchReport
+) -> None:
     for followup_id in followup_ids:
         queries.finish_claim(
             session, followup_id, dispatcher, state=FollowupState.DUE, attempts=Followup.attempts - 1
         )
+    report.given_back += len(followup_ids)
 
 
 def _skip_claim(
@@ -448,11 +560,12 @@ def _after_slack_failure(
         report.retrying.append(
             Delivered(item.followup_id, item.kind, item.user_id, f"429, retry after {retry_after} s")
         )
-        report.rate_limited = True
+        report.rate_limited_teams[one.team_id] = retry_after
+        bot.pace.hold(one.team_id, retry_after)
         count_delivery("rate_limited")
     elif failure.trouble is Trouble.TOKEN:
         # About our token, not the recipient: the row waits, its attempt not counted.
-        _give_back(bot, [item.followup_id], dispatcher)
+        _give_back(bot, [item.followup_id], dispatcher, report)
         slack.pause_workspace(bot.sessions, one.team_id, failure.code, now)
         if one.team_id not in report.paused_teams:
             report.paused_teams.append(one.team_id)

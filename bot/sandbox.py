@@ -8,13 +8,15 @@ what the benchmarks measure is what the tests prove.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.app import build_app, build_context
+from bot.app import build_app, build_context, build_web_client
 from bot.clock import Clock
 from bot.config import Config
 from bot.context import BotContext
@@ -24,6 +26,7 @@ from storage.db import create_database_engine, create_session_factory
 
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
+UNPACED = 1_000_000  # messages a minute to one workspace: more than any test sends
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -55,6 +58,24 @@ class TrackingExecutor(ThreadPoolExecutor):
             _, not_done = wait(pending, timeout=timeout)
             if not_done:
                 raise TimeoutError(f"{len(not_done)} listener tasks still running after {timeout} s")
+
+
+class TokenPerWorkspaceClients:
+    """Web API clients with a bot token of its own for each workspace, fixed up front: several of the
+    stand-in's workspaces, told apart by their tokens (its rate limits count per token, as Slack's count
+    per workspace)."""
+
+    def __init__(self, config: Config, tokens: Mapping[str, str]) -> None:
+        self._clients = {team_id: build_web_client(config, token) for team_id, token in tokens.items()}
+        self._without_retries = {
+            team_id: build_web_client(config, token, retries=False) for team_id, token in tokens.items()
+        }
+
+    def for_team(self, team_id: str) -> WebClient:
+        return self._clients[team_id]
+
+    def without_retries(self, team_id: str) -> WebClient:
+        return self._without_retries[team_id]
 
 
 @dataclass
@@ -118,6 +139,9 @@ def start_sandbox(
         admins=admins,
         default_locale=default_locale,
         listener_threads=listener_threads,
+        # Tests send a pass's worth of follow-ups at one moment of their manual clock, which never refills
+        # a pace: pacing is left to the tests about it (`bot.fairness`).
+        workspace_posts_per_minute=UNPACED,
         weekly_digest=weekly_digest,
     )
     engine = engine or create_database_engine(database_url)

@@ -41,7 +41,8 @@ from bot.outcome import Outcome
 from bot.slack import Trouble
 from storage.models import Followup, FollowupKind, FollowupState
 from storage.queries import work as queries
-from storage.queries.followups import claim_due_followups, finish_claim
+from storage.queries.delivery import paused_workspaces
+from storage.queries.followups import claim_due_followups, due_followup_counts, finish_claim
 
 logger = logging.getLogger(__name__)
 # Where a listener's failure is told, for every listener alike (as `handlers.background` names it).
@@ -298,29 +299,33 @@ def run_work_pass(
     bot: BotContext,
     now: datetime | None = None,
     *,
-    skip_teams: Sequence[str] = (),
+    skip_teams: Sequence[str] | None = None,
     run: Executor | None = None,
 ) -> int:
-    """Claim due inbound rows, then due outbox rows (not of `skip_teams`, whose token Slack refuses), and
-    carry them out — on `run` when given, waiting for all; how many rows were claimed."""
+    """Claim due inbound rows, then due outbox rows but those of `skip_teams` (by default the workspaces
+    whose deliveries are paused: a worker polling every moment must not keep trying a refused token),
+    and carry them out — on `run` when given, waiting for all; how many rows were claimed."""
     now = now or bot.clock.now()
+    if skip_teams is None:
+        with bot.sessions.begin() as session:
+            skip_teams = list(paused_workspaces(session))
     claimed = 0
     for kinds, skip in (((FollowupKind.INBOUND,), ()), ((FollowupKind.OUTBOX,), skip_teams)):
         with bot.sessions.begin() as session:
-            row_ids = claim_due_followups(
+            waiting = due_followup_counts(session, now=now, skip_teams=skip, kinds=kinds)
+            by_team = claim_due_followups(
                 session,
                 dispatcher=bot.process_name,
                 now=now,
                 lease_until=now + WORK_LEASE,
-                batch=CLAIM_BATCH,
-                skip_teams=skip,
+                shares={team_id: min(count, CLAIM_BATCH) for team_id, count in waiting.items()},
                 kinds=kinds,
             )
-        claimed += len(row_ids)
+        claimed += sum(len(row_ids) for row_ids in by_team.values())
         if kinds == (FollowupKind.INBOUND,):
-            jobs = [partial(run_inbound, bot, row_id) for row_id in row_ids]
-        else:
-            jobs = [partial(deliver_outbox, bot, row_ids)] if row_ids else []
+            jobs = [partial(run_inbound, bot, row_id) for row_ids in by_team.values() for row_id in row_ids]
+        else:  # a workspace's outbox rows in order, beside the other workspaces'
+            jobs = [partial(deliver_outbox, bot, row_ids) for row_ids in by_team.values()]
         if run is None:
             for job in jobs:
                 job()

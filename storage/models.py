@@ -533,7 +533,8 @@ class Followup(Base):
     __tablename__ = "followups"
     __table_args__ = (
         UniqueConstraint("recipient_id", "kind", "period"),
-        Index("ix_followups_state_due", "state", "due_at", "team_id"),
+        # A workspace's due follow-ups, oldest first: what the dispatcher claims in turn, and the stats count.
+        Index("ix_followups_state_team_due", "state", "team_id", "due_at", "id"),
         Index("ix_followups_mentorship", "mentorship_id"),
         # Surveys sent in a period and whether answered, index-only (the stats).
         Index("ix_followups_team_kind_sent", "team_id", "kind", "sent_at", "mentorship_id", "recipient_id"),

@@ -5,8 +5,9 @@ so retries, serialisation and error handling run exactly as they do against Slac
 the methods mentorbot uses the way Slack documents them, refuses Block Kit that Slack would refuse,
 enforces the ``trigger_id`` rules (once, within 3 s), and remembers everything so tests can ask what a
 person would see: ``standin.last_message_to("U123").text``. Tests can also make Slack misbehave as it
-really does: refuse a revoked or unknown token on every method, rate-limit, fail a method, drop the
-upload step of files_upload_v2, or keep taking messages to a member who was deactivated.
+really does: refuse a revoked or unknown token on every method, rate-limit (one call, or each workspace
+past a rate: ``limit_rate``), fail a method, drop the upload step of files_upload_v2, or keep taking
+messages to a member who was deactivated.
 
 Everything is held in memory behind one lock; the HTTP server runs in a daemon thread on 127.0.0.1,
 port 0, so any number of stand-ins can run side by side.
@@ -19,6 +20,7 @@ import copy
 import dataclasses
 import itertools
 import json
+import math
 import socket
 import struct
 import threading
@@ -189,6 +191,37 @@ def _check_block_types(blocks: list) -> None:
             raise ValueError(f"block {position} is not a known Block Kit block: {block!r}")
 
 
+class _RateLimits:
+    """Slack's rate limits, as tests ask for them (`SlackStandIn.limit_rate`): a bucket of calls per
+    method and per token, each workspace's bot token standing for its workspace (Slack counts per
+    method, per app, per workspace). Called under the stand-in's lock."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
+        self._limits: dict[str, tuple[float, int, str | None]] = {}  # method -> (a minute, burst, token)
+        self._buckets: dict[tuple[str, str | None], tuple[float, float]] = {}  # -> (calls left, as of)
+
+    def limit(self, method: str, per_minute: float, burst: int, token: str | None) -> None:
+        self._limits[method] = (per_minute, burst, token)
+        self._buckets = {key: bucket for key, bucket in self._buckets.items() if key[0] != method}
+
+    def retry_after(self, method: str, token: str | None) -> int | None:
+        """Whole seconds until `token` may call `method` again, or None: the call is let through."""
+        if method not in self._limits:
+            return None
+        per_minute, burst, limited_token = self._limits[method]
+        if limited_token is not None and token != limited_token:
+            return None
+        now = self._now()
+        left, as_of = self._buckets.get((method, token), (float(burst), now))
+        left = min(left + (now - as_of) * per_minute / 60, float(burst))
+        if left < 1:
+            self._buckets[(method, token)] = (left, now)
+            return max(1, math.ceil((1 - left) * 60 / per_minute))
+        self._buckets[(method, token)] = (left - 1, now)
+        return None
+
+
 class _StandInServer(ThreadingHTTPServer):
     # Slack takes as many connections as a bot opens; the standard library's backlog of 5 would reset
     # some of a busy bot's connections (a pool of listener threads, dispatcher processes) and make the
@@ -250,6 +283,7 @@ class SlackStandIn:
         self._issued_tokens: set[str] | None = set(tokens) if tokens is not None else None
         self._revoked_tokens: dict[str, str] = {}
         self._auth_failure: str | None = None
+        self._rate_limits = _RateLimits(now)
         self._forget_traffic()
 
     def _forget_traffic(self) -> None:
@@ -427,6 +461,18 @@ class SlackStandIn:
             raise ValueError(f"unknown upload fault {mode!r}; known: {list(UPLOAD_FAULTS)}")
         with self._lock:
             self._upload_faults.extend([mode] * times)
+
+    def limit_rate(
+        self, method: str, *, per_minute: float, burst: int | None = None, token: str | None = None
+    ) -> None:
+        """Rate-limit ``method`` per workspace, as Slack does: each token may make ``burst`` calls at once
+        (a minute's worth unless said), then ``per_minute``; past that the call is answered HTTP 429
+        ``{"ok": false, "error": "ratelimited"}`` with ``Retry-After``, the whole seconds until it may
+        call again (what slack_sdk's RateLimitErrorRetryHandler reads). Tokens stand for workspaces, so
+        one workspace's calls never spend another's. With ``token``, only that workspace is limited.
+        Set-up, like faults: reset() keeps it; limiting the method again starts every count afresh."""
+        with self._lock:
+            self._rate_limits.limit(method, per_minute, int(per_minute) if burst is None else burst, token)
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Answer ``method`` only after ``seconds`` (a slow Slack), or promptly again with 0."""
@@ -632,6 +678,11 @@ class SlackStandIn:
             refusal = self._auth_refusal(token)
             if refusal is not None:
                 return self._record_locked(method, params, 200, _error(refusal), delay)
+            wait = self._rate_limits.retry_after(method, token)
+            if wait is not None:
+                reply = self._record_locked(method, params, 429, _error("ratelimited"), delay)
+                reply.headers["Retry-After"] = str(wait)
+                return reply
             if method not in self._methods:
                 return self._record_locked(method, params, 404, _error("unknown_method", req_method=method))
             return self._record_locked(method, params, 200, self._methods[method](params), delay)

@@ -3,21 +3,22 @@
 Planning inserts with ON CONFLICT DO NOTHING on the unique (recipient, kind, period) key, so a match
 planned again, or a sweep that runs every minute, never plans the same follow-up twice.
 
-Claiming picks a batch of rows still due (or whose claim lease ran out, left by a crashed dispatcher),
-then takes them with a conditional UPDATE ... RETURNING whose WHERE re-checks that condition, so that two
-dispatchers racing for a row cannot both get it. On PostgreSQL the SELECT also locks with
-FOR UPDATE SKIP LOCKED, so dispatchers take different rows instead of queueing on the same ones;
-SQLite has one writer at a time (BEGIN IMMEDIATE, see storage.db), which is atomic by itself.
+Claiming picks each workspace's share of its oldest rows still due (or whose claim lease ran out, left
+by a crashed dispatcher; the dispatcher decides the shares, `bot.fairness`), then takes them with a
+conditional UPDATE ... RETURNING whose WHERE re-checks that condition, so that two dispatchers racing
+for a row cannot both get it. On PostgreSQL the picks also lock with FOR UPDATE SKIP LOCKED, so
+dispatchers take different rows instead of queueing on the same ones; SQLite has one writer at a time
+(BEGIN IMMEDIATE, see storage.db), which is atomic by itself.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, case, false, func, or_, select, union_all, update
 from sqlalchemy.orm import Session, joinedload
 
 from storage.db import dialect_insert
@@ -90,51 +91,124 @@ def _claimable(now: datetime):  # type: ignore[no-untyped-def]
     )
 
 
+def _still_claimable(now: datetime):  # type: ignore[no-untyped-def]
+    """`_claimable` in a form no index can serve: the claim's UPDATE re-checks the rows it picked by
+    primary key, and SQLite without statistics (ANALYZE is never run) would otherwise read every due row
+    through the state index instead."""
+    return case(
+        (Followup.state == FollowupState.DUE, Followup.due_at <= now),
+        (Followup.state == FollowupState.CLAIMED, Followup.lease_expires_at < now),
+        else_=false(),
+    )
+
+
+def _of_kinds(kinds: Sequence[str] | None):  # type: ignore[no-untyped-def]
+    return Followup.kind.in_(list(kinds)) if kinds is not None else Followup.kind.not_in(list(WORK_KINDS))
+
+
+def due_followup_counts(
+    session: Session,
+    *,
+    now: datetime,
+    skip_teams: Sequence[str] = (),
+    only: Sequence[int] | None = None,
+    kinds: Sequence[str] | None = None,
+) -> dict[str, int]:
+    """How many follow-ups each workspace has to claim as of `now` (due, or left by a dispatcher whose
+    lease ran out): what a pass shares out. Rows of `skip_teams` (paused workspaces) are not counted;
+    with `only`, just these rows. `kinds`: these kinds only; by default every scheduled follow-up, never
+    `WORK_KINDS`."""
+    counted = select(Followup.team_id, func.count()).where(_claimable(now), _of_kinds(kinds))
+    if only is not None:
+        counted = counted.where(Followup.id.in_(list(only)))
+    if skip_teams:
+        counted = counted.where(Followup.team_id.not_in(list(skip_teams)))
+    return {team_id: count for team_id, count in session.execute(counted.group_by(Followup.team_id))}
+
+
 def claim_due_followups(
     session: Session,
     *,
     dispatcher: str,
     now: datetime,
     lease_until: datetime,
-    batch: int,
-    skip_teams: Sequence[str] = (),
+    shares: Mapping[str, int],
     only: Sequence[int] | None = None,
-    kinds: Sequence[FollowupKind] | None = None,
-) -> list[int]:
-    """Take up to `batch` due follow-ups for `dispatcher` until `lease_until`; their ids, oldest first.
-    Rows of `skip_teams` (workspaces whose deliveries are paused) stay due, untouched; with `only`, no
-    other row than these is taken (an admin's re-send). Scheduled follow-ups unless `kinds` says which:
-    the inbound and outbox rows (`WORK_KINDS`) are `bot.work`'s."""
-    picked = select(Followup.id).where(
-        _claimable(now),
-        Followup.kind.in_(list(kinds)) if kinds is not None else Followup.kind.not_in(list(WORK_KINDS)),
+    kinds: Sequence[str] | None = None,
+) -> dict[str, list[int]]:
+    """Take, for `dispatcher` until `lease_until`, up to `shares[team]` of each workspace's oldest due
+    follow-ups; their ids by workspace, oldest first. With `only`, no other row than these is taken (an
+    admin's re-send); `kinds` as for `due_followup_counts`.
+
+    Each workspace's share is its own range of `ix_followups_state_team_due`, read up to the share and no
+    further, so a claim costs the same whatever the backlog (a window function ranking every due row
+    read them all, at every claim). Rows a dispatcher that died left claimed are taken back in the same
+    statement, which `_claimable` re-checks in the UPDATE so that two dispatchers racing for a row cannot
+    both get it. On PostgreSQL each pick also locks with FOR UPDATE SKIP LOCKED, so dispatchers take
+    different rows instead of queueing on the same ones."""
+    if not shares:
+        return {}
+    narrowed = [_of_kinds(kinds)] + ([Followup.id.in_(list(only))] if only is not None else [])
+    picks = [
+        select(Followup.id, Followup.team_id, Followup.due_at)
+        .where(
+            Followup.state == FollowupState.DUE,
+            Followup.team_id == team_id,
+            Followup.due_at <= now,
+            *narrowed,
+        )
+        .order_by(Followup.due_at, Followup.id)
+        .limit(share)
+        for team_id, share in shares.items()
+    ]
+    picks.append(
+        select(Followup.id, Followup.team_id, Followup.due_at)
+        .where(
+            Followup.state == FollowupState.CLAIMED,
+            Followup.team_id.in_(list(shares)),
+            Followup.lease_expires_at < now,
+            *narrowed,
+        )
+        .order_by(Followup.due_at, Followup.id)
+        .limit(sum(shares.values()))
     )
-    if only is not None:
-        picked = picked.where(Followup.id.in_(list(only)))
-    if skip_teams:
-        picked = picked.where(Followup.team_id.not_in(list(skip_teams)))
-    picked = picked.order_by(Followup.due_at, Followup.id).limit(batch)
-    if session.get_bind().dialect.name == "postgresql":
-        picked = picked.with_for_update(skip_locked=True)
+    locking = session.get_bind().dialect.name == "postgresql"
+    parts = [(pick.with_for_update(skip_locked=True) if locking else pick).subquery() for pick in picks]
+    found = session.execute(union_all(*(select(part.c.id, part.c.team_id, part.c.due_at) for part in parts)))
     # Two statements, not `WHERE id IN (the pick)`: PostgreSQL may rescan such a subquery once per due
     # row (a nested loop, chosen on a table not analysed yet), each rescan skipping the rows the UPDATE
-    # already took, so one claim took every due row instead of `batch`, slowly.
-    picked_ids = session.scalars(picked).all()
+    # already took, so one claim took every due row instead of its share, slowly.
+    picked_ids = [row.id for row in _oldest_of_each(found, shares)]
     if not picked_ids:
-        return []
+        return {}
     claimed = session.execute(
         update(Followup)
-        .where(Followup.id.in_(picked_ids), _claimable(now))
+        .where(Followup.id.in_(picked_ids), _still_claimable(now))
         .values(
             state=FollowupState.CLAIMED,
             claimed_by=dispatcher,
             lease_expires_at=lease_until,
             attempts=Followup.attempts + 1,
         )
-        .returning(Followup.id, Followup.due_at)
+        .returning(Followup.id, Followup.team_id, Followup.due_at)
         .execution_options(synchronize_session=False)
-    ).all()
-    return [row.id for row in sorted(claimed, key=lambda row: (row.due_at, row.id))]
+    )
+    by_team: dict[str, list[int]] = {}
+    for row in sorted(claimed, key=lambda row: (row.due_at, row.id)):
+        by_team.setdefault(row.team_id, []).append(row.id)
+    return by_team
+
+
+def _oldest_of_each(rows: Iterable[Row], shares: Mapping[str, int]) -> list[Row]:
+    """The oldest `shares[team]` rows of each workspace (a workspace's due rows and those taken back from
+    a dead dispatcher were picked apart, up to a share each)."""
+    taken: dict[str, int] = {}
+    oldest = []
+    for row in sorted(rows, key=lambda row: (row.due_at, row.id)):
+        if taken.get(row.team_id, 0) < shares[row.team_id]:
+            taken[row.team_id] = taken.get(row.team_id, 0) + 1
+            oldest.append(row)
+    return oldest
 
 
 class BacklogQueue(enum.StrEnum):

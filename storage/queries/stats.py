@@ -404,7 +404,8 @@ class DeliveryCounts:
 
 
 def delivery_counts(session: Session, team_id: str, since: datetime | None, now: datetime) -> DeliveryCounts:
-    """Both read from `ix_followups_state_due`: the failed ones and those waiting, never the sent ones."""
+    """Both read from `ix_followups_state_team_due`, this workspace's range only: the failed ones and those
+    waiting, never the sent ones nor other workspaces'."""
     failed = and_(FollowupRow.state == FollowupState.FAILED, _since(FollowupRow.due_at, since))
     held = and_(FollowupRow.state.in_([FollowupState.DUE, FollowupState.CLAIMED]), FollowupRow.due_at <= now)
     row = session.execute(

@@ -3,24 +3,11 @@ benchmarks measure, tests check behaviour."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from bench import ack, dispatch, matching, stats
 from bench.__main__ import main
 from bench.common import Section, Timings, markdown_table
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each benchmark on SQLite and, when `TEST_DATABASE_URL` is set, on PostgreSQL (its own schema)."""
-    if request.param == "postgresql":
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL half skipped")
-        monkeypatch.setenv("BENCH_DATABASE_URL", url)
-    return request.param
 
 
 def rendered(sections: list[Section]) -> str:

@@ -44,6 +44,16 @@ def test_a_missing_secret_names_the_variable_and_where_to_find_it(missing: str) 
         Config.from_env(env)
 
 
+def test_the_dispatchers_pace_and_threads_default_to_slacks_posting_guidance_and_can_be_set() -> None:
+    default = Config.from_env(REQUIRED)
+    tuned = Config.from_env(
+        {**REQUIRED, "MENTORBOT_WORKSPACE_POSTS_PER_MINUTE": "300", "MENTORBOT_DISPATCH_THREADS": "8"}
+    )
+
+    assert (default.workspace_posts_per_minute, default.dispatch_threads) == (60, 4)
+    assert (tuned.workspace_posts_per_minute, tuned.dispatch_threads) == (300, 8)
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -52,6 +62,8 @@ def test_a_missing_secret_names_the_variable_and_where_to_find_it(missing: str) 
         ("MENTORBOT_DEFAULT_LOCALE", "de"),
         ("MENTORBOT_UNINSTALLED_RETENTION_DAYS", "0"),
         ("MENTORBOT_UNINSTALLED_RETENTION_DAYS", "a month"),
+        ("MENTORBOT_WORKSPACE_POSTS_PER_MINUTE", "0"),
+        ("MENTORBOT_DISPATCH_THREADS", "-1"),
     ],
 )
 def test_malformed_values_are_refused(name: str, value: str) -> None:

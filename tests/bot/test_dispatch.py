@@ -107,7 +107,7 @@ def test_a_429_delays_the_message_until_retry_after_and_never_drops_it(
 
     report = dispatch(sandbox)
 
-    assert report.rate_limited and report.sent == []
+    assert report.rate_limited_teams == {sandbox.team_id: 30} and report.sent == []
     waiting = followup(sandbox, followup_id)
     assert waiting.state == FollowupState.DUE and waiting.attempts == 0
     assert waiting.due_at == clock.now() + timedelta(seconds=30)
@@ -195,12 +195,20 @@ def test_a_claim_takes_one_batch_however_many_are_due(sandbox: Sandbox, clock: M
         )
     with sandbox.bot.sessions.begin() as session:
         first = claim_due_followups(
-            session, dispatcher="one", now=clock.now(), lease_until=clock.now() + LEASE, batch=10
-        )
+            session,
+            dispatcher="one",
+            now=clock.now(),
+            lease_until=clock.now() + LEASE,
+            shares={sandbox.team_id: 10},
+        )[sandbox.team_id]
     with sandbox.bot.sessions.begin() as session:
         second = claim_due_followups(
-            session, dispatcher="two", now=clock.now(), lease_until=clock.now() + LEASE, batch=10
-        )
+            session,
+            dispatcher="two",
+            now=clock.now(),
+            lease_until=clock.now() + LEASE,
+            shares={sandbox.team_id: 10},
+        )[sandbox.team_id]
 
     assert len(first) == len(second) == 10 and not set(first) & set(second)
     assert count_in_state(sandbox, FollowupState.CLAIMED) == 20
@@ -211,9 +219,13 @@ def test_a_dispatcher_that_dies_mid_pass_loses_nothing(sandbox: Sandbox, clock: 
     planned = [due_now(sandbox, member_id, "student_reminder", clock.now(), period=f"p{n}") for n in range(3)]
     with sandbox.bot.sessions.begin() as session:  # a pass claims them, then its process is killed
         claimed = claim_due_followups(
-            session, dispatcher="dead", now=clock.now(), lease_until=clock.now() + LEASE, batch=10
+            session,
+            dispatcher="dead",
+            now=clock.now(),
+            lease_until=clock.now() + LEASE,
+            shares={sandbox.team_id: 10},
         )
-    assert sorted(claimed) == sorted(planned)
+    assert sorted(claimed[sandbox.team_id]) == sorted(planned)
 
     assert dispatch(sandbox).sent == []  # still leased to the dead one
     clock.advance(LEASE + timedelta(seconds=1))

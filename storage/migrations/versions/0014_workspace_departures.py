@@ -6,7 +6,7 @@ installs the app is an admin of the programme (`members.is_programme_admin`), an
 given once (`programme_settings.welcomed_at`).
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 from typing import Sequence, Union
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0014'
-down_revision: Union[str, Sequence[str], None] = '0012'
+down_revision: Union[str, Sequence[str], None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

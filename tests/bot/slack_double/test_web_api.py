@@ -501,6 +501,51 @@ def test_rate_limited_call_is_retried_by_the_sdk_retry_handler(
     assert standin.last_message_to("U0ALICE").text == "eventually"
 
 
+def post_as(standin: SlackStandIn, token: str, text: str = "hi") -> None:
+    WebClient(token=token, base_url=standin.url).chat_postMessage(channel="U0ALICE", text=text)
+
+
+def test_a_workspace_past_its_rate_is_answered_429_until_it_may_call_again(
+    standin: SlackStandIn, clock: FrozenClock
+) -> None:
+    standin.limit_rate("chat.postMessage", per_minute=6, burst=2)  # then one every 10 s
+    post_as(standin, "xoxb-school-a")
+    post_as(standin, "xoxb-school-a")
+
+    with pytest.raises(SlackApiError) as refused:
+        post_as(standin, "xoxb-school-a")
+    clock.at += 10
+    post_as(standin, "xoxb-school-a", "after the wait")
+
+    answer = refused.value.response
+    assert (answer.status_code, answer.headers["Retry-After"]) == (429, "10")
+    assert answer.data == {"ok": False, "error": "ratelimited"}
+    assert [call.status for call in standin.calls_to("chat.postMessage")] == [200, 200, 429, 200]
+    assert standin.last_message_to("U0ALICE").text == "after the wait"
+
+
+def test_one_workspace_past_its_rate_spends_nothing_of_anothers(standin: SlackStandIn) -> None:
+    standin.limit_rate("chat.postMessage", per_minute=60, burst=1)
+    post_as(standin, "xoxb-school-a")
+
+    with pytest.raises(SlackApiError):
+        post_as(standin, "xoxb-school-a")
+    post_as(standin, "xoxb-school-b")
+
+    assert [call.status for call in standin.calls_to("chat.postMessage")] == [200, 429, 200]
+
+
+def test_a_rate_limit_can_name_the_one_workspace_it_holds(standin: SlackStandIn) -> None:
+    standin.limit_rate("chat.postMessage", per_minute=1, burst=0, token="xoxb-school-a")
+
+    with pytest.raises(SlackApiError, match="ratelimited"):
+        post_as(standin, "xoxb-school-a")
+    for _ in range(3):
+        post_as(standin, "xoxb-school-b")
+
+    assert [call.status for call in standin.calls_to("chat.postMessage")] == [429, 200, 200, 200]
+
+
 def test_queued_error_is_answered_ok_false_once(standin: SlackStandIn, client: WebClient) -> None:
     standin.fail_next("chat.postMessage", error="user_not_found")
 
