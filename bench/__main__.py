@@ -1,4 +1,4 @@
-"""`python -m bench [ack|slow|matching|stats|dispatch|all ...] [--database sqlite|postgresql|both]
+"""`python -m bench [ack|slow|durable|matching|stats|dispatch|all ...] [--database sqlite|postgresql|both]
 [--quick] [--output FILE] [--before-tree PATH]`
 
 Prints one markdown section per benchmark, with the machine it ran on; `--output FILE` also writes them.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.common import Section, machine_description
 
-BENCHMARKS = ("ack", "matching", "stats", "dispatch")
+BENCHMARKS = ("ack", "durable", "matching", "stats", "dispatch")
 
 
 def run_benchmark(name: str, database: str, quick: bool, before_tree: Path | None = None) -> list[Section]:
@@ -24,6 +24,10 @@ def run_benchmark(name: str, database: str, quick: bool, before_tree: Path | Non
         from bench import ack
 
         return ack.run(database, quick, before_tree)
+    if name == "durable":
+        from bench import durable
+
+        return durable.run(database, quick)
     if name == "matching":
         from bench import matching
 

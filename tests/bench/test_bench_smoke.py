@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import ack, dispatch, matching, stats
+from bench import ack, dispatch, durable, matching, stats
 from bench.__main__ import main
 from bench.before import BEFORE_COMMIT, before_tree
 from bench.common import Section, Timings, markdown_table
@@ -83,6 +83,16 @@ def test_ack_benchmarks_measure_every_layout_and_the_bare_app_without_errors(dat
     assert f"| mentorbot worker | {workers} |" in report
 
 
+def test_durable_write_is_timed_against_a_trivial_transaction(database: str) -> None:
+    report = rendered(durable.run(database, quick=True))
+
+    assert "| SELECT 1 in a transaction | 20 |" in report
+    assert "| record_inbound: `/mentor` (0.3 KB) | 20 |" in report
+    assert "| record_inbound: request submission, ack-only (" in report
+    # Comparing with a commit that does not wait for the disk only means something on PostgreSQL.
+    assert ("synchronous_commit=off` | 20 |" in report) == (database == "postgresql")
+
+
 def test_a_before_tree_that_is_no_mentorbot_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a mentorbot tree"), before_tree(tmp_path):
         pass
@@ -112,12 +122,13 @@ def test_dispatch_benchmark_sends_every_followup_exactly_once(database: str) -> 
 def test_command_line_writes_the_report_with_the_machine(tmp_path) -> None:  # type: ignore[no-untyped-def]
     output = tmp_path / "report.md"
 
-    assert main(["matching", "--quick", "--output", str(output)]) == 0
+    assert main(["matching", "durable", "--quick", "--output", str(output)]) == 0
 
     text = output.read_text()
     assert text.startswith("Machine: ")
     assert "Python 3." in text
     assert "### 3. Matching (sqlite)" in text
+    assert "### 7. What the durable write adds to an ack (sqlite)" in text
 
 
 def test_percentiles_are_nearest_rank() -> None:
