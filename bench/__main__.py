@@ -1,8 +1,9 @@
-"""`python -m bench [ack|slow|matching|stats|dispatch|fairness|all] [--database sqlite|postgresql|both]
-[--quick|--small]`
+"""`python -m bench [ack|slow|durable|matching|stats|dispatch|fairness|all ...]
+[--database sqlite|postgresql|both] [--quick|--small] [--output FILE] [--before-tree PATH]`
 
 Prints one markdown section per benchmark, with the machine it ran on; `--output FILE` also writes them.
-`ack` runs benchmarks 1, 2 and 6 together (they share the servers); `slow` is an alias of it.
+`ack` runs benchmarks 1, 1b, 1c, 2 and 6 together (they share the servers); `slow` is an alias of it.
+Several names run one after another, each on every database asked for.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from pathlib import Path
 
 from bench.common import Section, machine_description
 
-BENCHMARKS = ("ack", "matching", "stats", "dispatch", "fairness")
+BENCHMARKS = ("ack", "durable", "matching", "stats", "dispatch", "fairness")
 
 
-def run_benchmark(name: str, database: str, quick: bool) -> list[Section]:
+def run_benchmark(name: str, database: str, quick: bool, before_tree: Path | None = None) -> list[Section]:
     if name in ("ack", "slow"):
         from bench import ack
 
-        return ack.run(database, quick)
+        return ack.run(database, quick, before_tree)
+    if name == "durable":
+        from bench import durable
+
+        return durable.run(database, quick)
     if name == "matching":
         from bench import matching
 
@@ -44,23 +49,30 @@ def run_benchmark(name: str, database: str, quick: bool) -> list[Section]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("benchmark", nargs="?", default="all", choices=[*BENCHMARKS, "slow", "all"])
+    parser.add_argument(
+        "benchmark", nargs="*", default=["all"], choices=[*BENCHMARKS, "slow", "all"], help="default: all"
+    )
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
     parser.add_argument(
         "--quick", "--small", action="store_true", help="tiny sizes, to check the benchmarks run"
     )
     parser.add_argument("--output", type=Path, help="also write the report (markdown) to this file")
+    parser.add_argument(
+        "--before-tree",
+        type=Path,
+        help="a checkout of the commit before the durable ack (default: taken from git for the run)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
-    names = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
+    names = BENCHMARKS if "all" in args.benchmark else tuple(dict.fromkeys(args.benchmark))
     databases = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     report = [f"Machine: {machine_description()}\n"]
     print(report[0], flush=True)
     for database in databases:
         for name in names:
             started = time.perf_counter()
-            for section in run_benchmark(name, database, args.quick):
+            for section in run_benchmark(name, database, args.quick, args.before_tree):
                 text = section.render()
                 report.append(text)
                 print(text, flush=True)

@@ -1,14 +1,25 @@
-"""Benchmarks 1, 2 and 6: ack latency over HTTP, ack under slow follow-up work, and the server's memory.
+"""Benchmarks 1, 1b, 1c, 2 and 6: ack latency over HTTP (closed and open loop), the time from a click to
+its DM, ack under slow follow-up work, and the server's memory.
 
 Each figure comes from the real bot (`bench.serve_target --app mentorbot`) and from a bare Bolt app that
 only acks (`--app bare`), both in the same run, in processes of their own, through the same waitress
-server, with signed requests. Bolt's settings are measured both ways: its defaults (acks run on a
-5-thread pool polled every 10 ms) and ours (`process_before_response=True`, the work handed to a pool of
-8 threads after the ack), with ours on 32 threads (the earlier default) beside it.
+server, with signed requests. The bot runs in three layouts side by side (issue 12):
+
+- **before**: the work in the acking process's memory, as before the durable ack: commit c67eb23's own
+  `serve_target`, on a database of its own at that commit's schema (`bench.before`);
+- **durable, 1 process**: today's `mentorbot serve`: each payload an inbound row before the ack, carried
+  out by the same process's pool;
+- **ack-only + workers**: `serve --ack-only` (the acks only record) and real `mentorbot worker`
+  processes on the same database, which claim and carry out the rows (meant for PostgreSQL).
+
+Bolt's settings are measured both ways on SQLite: its defaults (acks run on a 5-thread pool polled every
+10 ms) and ours (`process_before_response=True`, the work handed to a pool of 8 threads after the ack),
+with ours on 32 threads (the earlier default) beside it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import tempfile
@@ -18,10 +29,11 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from bench.common import TEAM_ID, Section, bench_database, goal_verdict, markdown_table, ratio
-from bench.load import Body, LoadResult, ServerProcess, send_at_rate, send_load
+from bench.before import BEFORE_COMMIT, before_tree
+from bench.common import TEAM_ID, Section, Timings, bench_database, goal_verdict, markdown_table, ratio
+from bench.load import REPOSITORY, Body, LoadResult, ServerProcess, WorkerProcesses, send_at_rate, send_load
 from bench.seed import add_members, add_mentor_profiles, insert_rows, prepare_programme
-from bench.serve_target import SIGNING_SECRET
+from bench.serve_target import BOT_TOKEN, SIGNING_SECRET
 from bench.slack_side import SlackSide
 from bot import ids
 from bot.messages.offers import RequestSummary, offer_message
@@ -99,8 +111,9 @@ class Population:
         engine.dispose()
         return users
 
-    def pending_offers(self, count: int) -> list[tuple[str, dict]]:
-        """`count` open requests of new students, each offered to one mentor: (mentor, DM kwargs)."""
+    def pending_offers(self, count: int) -> list[tuple[str, dict, str]]:
+        """`count` open requests of new students, each offered to one mentor: (mentor, DM kwargs,
+        student)."""
         students = self.new_user_ids(count, "USA")
         engine = create_database_engine(self.url)
         sessions = create_session_factory(engine)
@@ -145,7 +158,8 @@ class Population:
             request_ids, students, mentors, offer_ids, strict=True
         ):
             summary = RequestSummary(request_id, student, [topic], "I would like advice on my career.", "fr")
-            offers.append((self.mentor_users[mentor_id], offer_message("fr", summary, offer_id).as_kwargs()))
+            dm = offer_message("fr", summary, offer_id).as_kwargs()
+            offers.append((self.mentor_users[mentor_id], dm, student))
         return offers
 
 
@@ -170,39 +184,72 @@ def seed_population(url: str) -> Population:
 
 SCENARIOS = ("/mentor", "request submission", "Accept click")
 WIDE_POOL = 32  # follow-up threads before they were cut to the shipped 8
-# (app, Bolt settings, follow-up threads or None for the shipped default): ours, the bare baseline, ours
-# with the wider pool, and Bolt's defaults for the before/after (on /mentor only).
+# `mentorbot worker` processes beside the ack-only server: several on PostgreSQL, the layout's database;
+# one on SQLite, which takes one writer at a time (not the layout's intended use, measured all the same).
+WORKERS = {"sqlite": 1, "postgresql": 2}
+
+BEFORE_LAYOUT, DURABLE_LAYOUT, SPLIT_LAYOUT = "before", "durable", "split"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server to measure: the app, Bolt's settings, the follow-up threads (None: the shipped default)
+    and, for the bot, its layout."""
+
+    app: str  # "mentorbot" or "bare"
+    bolt: str = "tuned"
+    listener_threads: int | None = None
+    layout: str = DURABLE_LAYOUT
+
+
+# The three layouts and the bare baseline; then, on SQLite, ours with the wider pool and Bolt's defaults
+# for the Bolt settings' before/after (on /mentor only).
 TARGETS = (
-    ("mentorbot", "tuned", None),
-    ("bare", "tuned", None),
-    ("mentorbot", "tuned", WIDE_POOL),
-    ("mentorbot", "default", None),
-    ("bare", "default", None),
+    Target("mentorbot"),
+    Target("bare"),
+    Target("mentorbot", layout=BEFORE_LAYOUT),
+    Target("mentorbot", layout=SPLIT_LAYOUT),
+    Target("mentorbot", listener_threads=WIDE_POOL),
+    Target("mentorbot", "default"),
+    Target("bare", "default"),
 )
 
 
-def targets_for(database: str, quick: bool = False) -> tuple[tuple[str, str, int | None], ...]:
-    """Every target on SQLite; a quick run leaves out the wider pool; PostgreSQL has ours and the bare
-    app only (the settings' before/after is the server's, measured on SQLite), to keep the suite short."""
+def targets_for(database: str, quick: bool = False) -> tuple[Target, ...]:
+    """Every target on SQLite; a quick run leaves out the wider pool; PostgreSQL has the three layouts
+    and the bare app only (the settings' before/after is the server's, measured on SQLite), to keep the
+    suite short."""
     if database == "sqlite":
-        return tuple(target for target in TARGETS if not (quick and target[2]))
-    return tuple(target for target in TARGETS if target[1] == "tuned" and target[2] is None)
+        return tuple(target for target in TARGETS if not (quick and target.listener_threads))
+    return tuple(target for target in TARGETS if target.bolt == "tuned" and not target.listener_threads)
 
 
 DEFAULTS = "Bolt defaults"
-OURS = "ours"
-OURS_WIDE = f"ours, {WIDE_POOL} threads"
+TUNED = "ours"  # the bare app with our Bolt settings
+OURS = "durable, 1 process"
+OURS_WIDE = f"durable, {WIDE_POOL} threads"
+BEFORE = "before: in memory"
 
 
-def variant_name(bolt: str, listener_threads: int | None) -> str:
-    if bolt == "default":
+def split_name(workers: int) -> str:
+    return f"ack-only + {workers} worker" + ("s" if workers > 1 else "")
+
+
+def variant_name(target: Target, workers: int) -> str:
+    if target.bolt == "default":
         return DEFAULTS
-    return OURS_WIDE if listener_threads else OURS
+    if target.app == "bare":
+        return TUNED
+    if target.layout == BEFORE_LAYOUT:
+        return BEFORE
+    if target.layout == SPLIT_LAYOUT:
+        return split_name(workers)
+    return OURS_WIDE if target.listener_threads else OURS
 
 
 def bare_variant(variant: str) -> str:
     """The bare app's settings to compare a variant with (its pool does no work, so its size is moot)."""
-    return DEFAULTS if variant == DEFAULTS else OURS
+    return DEFAULTS if variant == DEFAULTS else TUNED
 
 
 @dataclass(frozen=True)
@@ -218,80 +265,162 @@ class Cell:
 class RateCell:
     scenario: str
     app: str
+    variant: str
     per_second: int
     result: LoadResult
 
 
-class AckBench:
-    """One database's run of benchmarks 1, 2 and 6: every server variant in turn, every cell on each."""
+# What a person hears back after a request, and when (1c): the first DM to the student, and the first DM
+# to someone else that names the student (an offer to a mentor; after an Accept, the mentor's match DM).
+DM_TO_STUDENT, DM_NAMING_STUDENT = "to the student", "naming the student"
+DM_ROWS = (
+    ("request submission", DM_TO_STUDENT, "the student's confirmation"),
+    ("request submission", DM_NAMING_STUDENT, "the first offer DM to a mentor"),
+    ("Accept click", DM_TO_STUDENT, "the student's DM"),
+    ("Accept click", DM_NAMING_STUDENT, "the mentor's DM naming the student"),
+)
 
-    def __init__(self, database: str, sizes: Sizes, workdir: Path) -> None:
+
+@dataclass(frozen=True)
+class DmCell:
+    """From each request's send to its first DMs at the stand-in, in one cell (`load`: "50 clients")."""
+
+    scenario: str
+    variant: str
+    load: str
+    to_student: Timings
+    naming_student: Timings
+    missing: int  # requests whose student heard nothing, or whom no DM named
+
+
+class AckBench:
+    """One database's run of benchmarks 1, 1b, 1c, 2 and 6: every server in turn, every cell on each."""
+
+    def __init__(self, database: str, sizes: Sizes, workdir: Path, before: Path | None = None) -> None:
         self.database = database
         self.sizes = sizes
         self.workdir = workdir
+        self.before = before  # a checkout of BEFORE_COMMIT, or None to take one with git
+        self.before_missing = ""  # why the "before" layout was not measured, if it was not
+        self.workers = WORKERS[database]
         self.cells: list[Cell] = []
         self.rate_cells: list[RateCell] = []
+        self.dm_cells: list[DmCell] = []
         self.peak_rss: dict[tuple[str, str], float] = {}
         self.slow: dict[str, tuple[LoadResult, LoadResult]] = {}
         self.request_view: dict | None = None
 
     # -- bodies ------------------------------------------------------------------------------------
 
-    def bodies(self, slack: SlackSide, population: Population, scenario: str, app: str, count: int) -> list:
+    def bodies(
+        self, slack: SlackSide, population: Population, scenario: str, app: str, count: int
+    ) -> tuple[list[Body], list[str] | None]:
+        """`count` bodies of `scenario`, and the student each one's DMs go to (None for /mentor)."""
         if scenario == "/mentor":
             users = [f"UKNOWN{n % KNOWN_STUDENTS:05d}" for n in range(count)]
-            return slack.call("commands", SIGNING_SECRET, users)
+            return slack.call("commands", SIGNING_SECRET, users), None
         if scenario == "request submission":
             # The bare app changes nothing, so its requests may reuse students; the bot needs new ones.
             users = population.new_students(count) if app == "mentorbot" else ["UKNOWN00001"] * count
-            return slack.call("submissions", SIGNING_SECRET, self.request_view, users, REQUEST_VALUES)
+            bodies = slack.call("submissions", SIGNING_SECRET, self.request_view, users, REQUEST_VALUES)
+            return bodies, users
         offers = population.pending_offers(count)
-        return slack.call("offer_clicks", SIGNING_SECRET, offers, ids.ACCEPT_OFFER)
+        clicks = [(mentor, dm) for mentor, dm, _ in offers]
+        return slack.call("offer_clicks", SIGNING_SECRET, clicks, ids.ACCEPT_OFFER), [s for *_, s in offers]
 
     # -- runs --------------------------------------------------------------------------------------
 
     def run(self) -> list[Section]:
-        with bench_database(self.database) as url, SlackSide() as slack:
-            population = seed_population(url)
-            for app, bolt, threads in targets_for(self.database, quick=self.sizes is QUICK):
-                variant = variant_name(bolt, threads)
-                log = self.workdir / f"serve-{app}-{bolt}-{threads}.log"
-                with ServerProcess(app, bolt, url, slack.url, log, listener_threads=threads) as server:
-                    if self.request_view is None:
-                        viewer = population.new_students(1)[0]
-                        self.request_view = slack.call(
-                            "open_view_for", SIGNING_SECRET, server.url, viewer, "request"
+        targets = targets_for(self.database, quick=self.sizes is QUICK)
+        with contextlib.ExitStack() as stack:
+            population = seed_population(stack.enter_context(bench_database(self.database)))
+            before: tuple[Path, Population] | None = None
+            if any(target.layout == BEFORE_LAYOUT for target in targets):
+                tree = stack.enter_context(before_tree(self.before))
+                if isinstance(tree, Path):  # that commit's schema (0011), in a database of its own
+                    before = (tree, seed_population(stack.enter_context(bench_database(self.database, tree))))
+                else:
+                    self.before_missing = tree
+            slack = stack.enter_context(SlackSide())
+            for target in targets:
+                if target.layout != BEFORE_LAYOUT:
+                    self._run_target(slack, target, population, REPOSITORY)
+                elif before is not None:
+                    self._run_target(slack, target, before[1], before[0])
+        return [
+            self._ack_section(),
+            self._rate_section(),
+            self._dm_section(),
+            self._slow_section(),
+            self._memory_section(),
+        ]
+
+    def _run_target(self, slack: SlackSide, target: Target, population: Population, tree: Path) -> None:
+        app, variant = target.app, variant_name(target, self.workers)
+        name = f"{app}-{target.bolt}-{target.listener_threads}-{target.layout}"
+        split = target.layout == SPLIT_LAYOUT
+        with contextlib.ExitStack() as stack:
+            workers = None
+            if split:  # started first: they need the database and the stand-in, not the server
+                workers = stack.enter_context(
+                    WorkerProcesses(
+                        self.workers, population.url, slack.url, SIGNING_SECRET, BOT_TOKEN, self.workdir
+                    )
+                )
+            server = stack.enter_context(
+                ServerProcess(
+                    app,
+                    target.bolt,
+                    population.url,
+                    slack.url,
+                    self.workdir / f"serve-{name}.log",
+                    listener_threads=target.listener_threads,
+                    ack_only=split,
+                    tree=tree,
+                )
+            )
+            if workers is not None:
+                workers.wait_started()
+            if self.request_view is None:
+                viewer = population.new_students(1)[0]
+                self.request_view = slack.call("open_view_for", SIGNING_SECRET, server.url, viewer, "request")
+            scenarios = SCENARIOS if target.bolt == "tuned" else SCENARIOS[:1]
+            for scenario in scenarios:
+                for concurrency in self.sizes.concurrency:
+                    closed_loop = partial(send_load, server.url, SIGNING_SECRET, concurrency=concurrency)
+                    result = self._measure(
+                        slack,
+                        population,
+                        server,
+                        scenario,
+                        app,
+                        variant,
+                        f"{concurrency} clients",
+                        self.sizes.requests,
+                        closed_loop,
+                    )
+                    self.cells.append(Cell(scenario, app, variant, concurrency, result))
+            if target.bolt == "tuned" and not target.listener_threads:  # the layouts and the bare app
+                for scenario in SCENARIOS:
+                    for per_second in self.sizes.rates:
+                        open_loop = partial(send_at_rate, server.url, SIGNING_SECRET, per_second=per_second)
+                        result = self._measure(
+                            slack,
+                            population,
+                            server,
+                            scenario,
+                            app,
+                            variant,
+                            f"{per_second}/s",
+                            self.sizes.rate_requests,
+                            open_loop,
                         )
-                    scenarios = SCENARIOS if bolt == "tuned" else SCENARIOS[:1]
-                    for scenario in scenarios:
-                        for concurrency in self.sizes.concurrency:
-                            closed_loop = partial(
-                                send_load, server.url, SIGNING_SECRET, concurrency=concurrency
-                            )
-                            result = self._measure(
-                                slack, population, server, scenario, app, self.sizes.requests, closed_loop
-                            )
-                            self.cells.append(Cell(scenario, app, variant, concurrency, result))
-                    if variant == OURS:
-                        for scenario in SCENARIOS:
-                            for per_second in self.sizes.rates:
-                                open_loop = partial(
-                                    send_at_rate, server.url, SIGNING_SECRET, per_second=per_second
-                                )
-                                result = self._measure(
-                                    slack,
-                                    population,
-                                    server,
-                                    scenario,
-                                    app,
-                                    self.sizes.rate_requests,
-                                    open_loop,
-                                )
-                                self.rate_cells.append(RateCell(scenario, app, per_second, result))
-                    if app == "mentorbot":
-                        self.slow[variant] = self._slow(slack, population, server)
-                    self.peak_rss[(app, variant)] = server.peak_rss_mb()
-        return [self._ack_section(), self._rate_section(), self._slow_section(), self._memory_section()]
+                        self.rate_cells.append(RateCell(scenario, app, variant, per_second, result))
+            if app == "mentorbot":
+                self.slow[variant] = self._slow(slack, population, server)
+            self.peak_rss[(app, variant)] = server.peak_rss_mb()
+            if workers is not None:
+                self.peak_rss[("mentorbot worker", variant)] = workers.peak_rss_mb()
 
     def _measure(
         self,
@@ -300,16 +429,22 @@ class AckBench:
         server: ServerProcess,
         scenario: str,
         app: str,
+        variant: str,
+        load: str,
         count: int,
         send: Callable[[list[Body]], LoadResult],
     ) -> LoadResult:
-        """A warm-up, then `count` requests of `scenario` through `send`, each after the server is idle."""
-        warmup = self.bodies(slack, population, scenario, app, self.sizes.warmup)
-        measured = self.bodies(slack, population, scenario, app, count)
+        """A warm-up, then `count` requests of `scenario` through `send`, each after the server is idle;
+        for the bot, when each request's first DMs reached the stand-in."""
+        warmup, _ = self.bodies(slack, population, scenario, app, self.sizes.warmup)
+        measured, students = self.bodies(slack, population, scenario, app, count)
         send(warmup)
         server.wait_idle()
         result = send(measured)
         server.wait_idle()  # the follow-ups of this cell do not weigh on the next one
+        if app == "mentorbot" and students is not None:
+            first_dms = slack.call("first_dms", dict(zip(students, result.sent_at, strict=True)))
+            self.dm_cells.append(_dm_cell(scenario, variant, load, result, students, first_dms))
         slack.call("reset")
         return result
 
@@ -359,7 +494,7 @@ class AckBench:
             bare = self._find(cell.scenario, "bare", bare_variant(cell.variant), cell.concurrency)
             t, b = cell.result.timings, bare.timings if bare else None
             p99_ratio = ratio(t.p99, b.p99) if b else float("nan")
-            met = p99_ratio <= GOAL_RATIO and t.p99 <= GOAL_P99_MS
+            met = b is not None and _met(t, b)
             rows.append(
                 [
                     cell.scenario,
@@ -381,7 +516,7 @@ class AckBench:
         settings_rows = []
         for concurrency in self.sizes.concurrency:
             default = self._find("/mentor", "bare", DEFAULTS, concurrency)
-            tuned = self._find("/mentor", "bare", OURS, concurrency)
+            tuned = self._find("/mentor", "bare", TUNED, concurrency)
             mb_default = self._find("/mentor", "mentorbot", DEFAULTS, concurrency)
             mb_tuned = self._find("/mentor", "mentorbot", OURS, concurrency)
             mb_wide = self._find("/mentor", "mentorbot", OURS_WIDE, concurrency)
@@ -402,11 +537,12 @@ class AckBench:
             f"{self.sizes.requests} signed requests a cell (after {self.sizes.warmup} warm-up), waitress "
             "with 16 threads; times in ms from the client, p99 ratio against the bare Bolt app with the "
             f"same Bolt settings. Goal at {max(self.sizes.concurrency)} concurrent: p99 ≤ "
-            f"{GOAL_RATIO}x bare and ≤ {GOAL_P99_MS:.0f} ms.",
+            f"{GOAL_RATIO}x bare and ≤ {GOAL_P99_MS:.0f} ms. Servers: the bot's layouts (below), and on "
+            "SQLite the durable layout with Bolt's defaults and with 32 follow-up threads.",
             markdown_table(
                 [
                     "request",
-                    "Bolt settings",
+                    "server",
                     "clients",
                     "n",
                     "errors",
@@ -443,7 +579,55 @@ class AckBench:
                     settings_rows,
                 ),
             ]
+        paragraphs += self._layouts_side_by_side()
         return Section(f"1. Ack latency over HTTP ({self.database})", paragraphs)
+
+    def layouts(self) -> list[str]:
+        """The bot's three layouts, in the order they are shown, those measured in this run."""
+        measured = {cell.variant for cell in self.cells}
+        return [name for name in (BEFORE, OURS, split_name(self.workers)) if name in measured]
+
+    def _layouts_side_by_side(self) -> list[str]:
+        clients = max(self.sizes.concurrency)
+        layouts = self.layouts()
+        split = split_name(self.workers)
+        rows = []
+        for scenario in SCENARIOS:
+            bare = self._find(scenario, "bare", TUNED, clients)
+            if bare is None:
+                continue
+            row: list[object] = [scenario, bare.timings.p50, bare.timings.p99]
+            for layout in layouts:
+                cell = self._find(scenario, "mentorbot", layout, clients)
+                row += (
+                    [cell.timings.p50, cell.timings.p99, ratio(cell.timings.p99, bare.timings.p99)]
+                    if cell
+                    else ["-"] * 3
+                )
+            ours = self._find(scenario, "mentorbot", split, clients)
+            met = ours is not None and _met(ours.timings, bare.timings)
+            rows.append([*row, goal_verdict(met) if ours else "-"])
+        headers = ["request", "bare p50", "bare p99"]
+        for layout in layouts:
+            headers += [f"{layout} p50", "p99", "p99 ratio"]
+        before = (
+            f"before = commit {BEFORE_COMMIT[:7]}'s own server (the work in the acking process's memory), on "
+            "a database of its own at that commit's schema"
+            if BEFORE in layouts
+            else f"before: **not measured** ({self.before_missing})"
+        )
+        return [
+            f"The layouts side by side at {clients} clients (ms; ratio = p99 over the bare app's). {before}; "
+            f"durable = today's `mentorbot serve`; {split} = `serve --ack-only` and {self.workers} real "
+            "`mentorbot worker` processes on the same database"
+            + (
+                " (SQLite is not that layout's intended database: one writer at a time)"
+                if self.database == "sqlite"
+                else ""
+            )
+            + f". Goal with separate workers: p99 ≤ {GOAL_RATIO}x bare and ≤ {GOAL_P99_MS:.0f} ms.",
+            markdown_table([*headers, "goal (workers)"], rows),
+        ]
 
     def _rate_section(self) -> Section:
         bare_cells = {(c.scenario, c.per_second): c.result for c in self.rate_cells if c.app == "bare"}
@@ -457,6 +641,7 @@ class AckBench:
             rows.append(
                 [
                     cell.scenario,
+                    cell.variant,
                     cell.per_second,
                     t.count,
                     cell.result.errors,
@@ -466,20 +651,22 @@ class AckBench:
                     b.p50,
                     b.p99,
                     p99_ratio,
-                    goal_verdict(p99_ratio <= GOAL_RATIO and t.p99 <= GOAL_P99_MS),
+                    goal_verdict(_met(t, b)),
                 ]
             )
         return Section(
             f"1b. Ack latency at a steady arrival rate ({self.database})",
             [
                 f"{self.sizes.rate_requests} signed requests a cell at a steady rate over 50 keep-alive "
-                "connections, Bolt settings ours: an open loop, where each request falls due on time "
+                "connections, each of the bot's layouts and the bare app with Bolt settings ours: an open "
+                "loop, where each request falls due on time "
                 "whatever the answers before it (as Slack's traffic does) and its latency counts from then. "
                 "A school's Slack sends a few requests a second at its busiest. The goal column applies "
                 f"benchmark 1's (p99 ≤ {GOAL_RATIO}x bare and ≤ {GOAL_P99_MS:.0f} ms) at these rates.",
                 markdown_table(
                     [
                         "request",
+                        "server",
                         "requests/s",
                         "n",
                         "errors",
@@ -493,6 +680,41 @@ class AckBench:
                     ],
                     rows,
                 ),
+            ],
+        )
+
+    def _dm_section(self) -> Section:
+        layouts = self.layouts()
+        loads = [f"{c} clients" for c in self.sizes.concurrency] + [f"{r}/s" for r in self.sizes.rates]
+        cells = {(c.scenario, c.variant, c.load): c for c in self.dm_cells}
+        rows = []
+        for scenario, which, message in DM_ROWS:
+            for load in loads:
+                row: list[object] = [scenario, message, load]
+                missing = 0
+                for layout in layouts:
+                    cell = cells.get((scenario, layout, load))
+                    if cell is None:
+                        row += ["-", "-"]
+                        continue
+                    timings = cell.to_student if which == DM_TO_STUDENT else cell.naming_student
+                    row += [timings.p50, timings.p99]
+                    missing += cell.missing
+                rows.append([*row, missing])
+        headers = ["request", "first DM", "load"]
+        for layout in layouts:
+            headers += [f"{layout} p50", "p99"]
+        return Section(
+            f"1c. From the click to its DM ({self.database})",
+            [
+                "For each request of benchmark 1's and 1b's cells, from the moment it was sent (closed "
+                "loop) or fell due (open loop) to the moment the bot's first `chat.postMessage` to the "
+                "student, and the first to someone else naming the student, reached the Slack stand-in "
+                "(its `RecordedCall.at`; the same machine's wall clock), in ms. The durable layouts add "
+                "the inbound row to each request's way; with workers, a row waits for a worker's claim "
+                "(each polls every 0.25 s, at once again while it finds work). not received = requests "
+                "whose DM never came (0 expected).",
+                markdown_table([*headers, "not received"], rows),
             ],
         )
 
@@ -521,7 +743,7 @@ class AckBench:
                 f"{GOAL_SLOW_P99_MS:.0f} ms.",
                 markdown_table(
                     [
-                        "Bolt settings",
+                        "server",
                         "slow commands",
                         "their ack p99",
                         "new commands",
@@ -541,18 +763,40 @@ class AckBench:
                 app,
                 variant,
                 rss,
-                goal_verdict(rss <= GOAL_RSS_MB) if app == "mentorbot" else "-",
+                goal_verdict(rss <= GOAL_RSS_MB) if app == "mentorbot" else "-",  # `serve`'s goal
             ]
             for (app, variant), rss in self.peak_rss.items()
         ]
         return Section(
             f"6. Memory ({self.database})",
             [
-                "Peak RSS (VmHWM) of the server process over its whole part of benchmarks 1 and 2. "
-                f"Goal: ≤ {GOAL_RSS_MB:.0f} MB for mentorbot.",
-                markdown_table(["server", "Bolt settings", "peak RSS MB", "goal"], rows),
+                "Peak RSS (VmHWM) of the server process over its whole part of benchmarks 1 and 2 "
+                "(for the workers, the largest of theirs). "
+                f"Goal: ≤ {GOAL_RSS_MB:.0f} MB for mentorbot's server.",
+                markdown_table(["process", "server", "peak RSS MB", "goal"], rows),
             ],
         )
+
+
+def _met(timings: Timings, bare: Timings) -> bool:
+    return ratio(timings.p99, bare.p99) <= GOAL_RATIO and timings.p99 <= GOAL_P99_MS
+
+
+def _dm_cell(
+    scenario: str, variant: str, load: str, result: LoadResult, students: list[str], first_dms: dict
+) -> DmCell:
+    """Each request's time from its send to its student's first DM, and to the first DM naming them;
+    `first_dms` is the stand-in's answer (`first_dms`) for `students`, the students of the bodies."""
+    to_student, naming_student, missing = [], [], 0
+    for student, sent_at in zip(students, result.sent_at, strict=True):
+        to_them, naming_them = first_dms[student]
+        if to_them is None or naming_them is None:
+            missing += 1
+        if to_them is not None:
+            to_student.append(to_them - sent_at)
+        if naming_them is not None:
+            naming_student.append(naming_them - sent_at)
+    return DmCell(scenario, variant, load, Timings(to_student), Timings(naming_student), missing)
 
 
 def _merge(results: list[LoadResult]) -> LoadResult:
@@ -563,11 +807,12 @@ def _merge(results: list[LoadResult]) -> LoadResult:
     )
 
 
-def run(database: str, quick: bool) -> list[Section]:
+def run(database: str, quick: bool, before: Path | None = None) -> list[Section]:
+    """`before`: a checkout of `bench.before.BEFORE_COMMIT` (default: taken from git for the run)."""
     with tempfile.TemporaryDirectory(prefix="mentorbot-bench-logs-") as folder:
         workdir = Path(folder)
         try:
-            return AckBench(database, QUICK if quick else FULL, workdir).run()
+            return AckBench(database, QUICK if quick else FULL, workdir, before).run()
         finally:
             # Keep the servers' logs where someone can read them after a failure.
             keep = Path(tempfile.gettempdir()) / "mentorbot-bench-logs"

@@ -9,7 +9,9 @@ the load generator signs them just before sending.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
+import re
 import time
 from collections import Counter
 from multiprocessing.connection import Connection
@@ -21,6 +23,7 @@ from bot.slack_double import SlackDriver, SlackResponse, SlackStandIn
 from bot.slack_double.web_api import Message
 
 Body = tuple[bytes, str]  # (body, content type)
+MENTION = re.compile(r"<@(U[A-Z0-9]+)>")
 
 
 class _CapturingDriver(SlackDriver):
@@ -122,6 +125,23 @@ class _Handlers:
     def posts_per_channel(self) -> dict[str, int]:
         """How many chat.postMessage calls went to each channel (exactly-once checks)."""
         return dict(Counter(call.params.get("channel") for call in self.slack.calls_to("chat.postMessage")))
+
+    def first_dms(self, sent_at: dict[str, float]) -> dict[str, tuple[float | None, float | None]]:
+        """For each person, when the bot's first DM to them since `sent_at[person]` reached the
+        stand-in, and its first DM since then to someone else naming them (`<@U…>`: an offer to a
+        mentor, a match): `chat.postMessage` calls taken, by the stand-in's clock (`time.time()`)."""
+        to_them: dict[str, float] = {}
+        naming_them: dict[str, float] = {}
+        for call in self.slack.calls_to("chat.postMessage"):  # in the order they came
+            if not call.ok:
+                continue
+            channel = call.params.get("channel")
+            if channel in sent_at and call.at >= sent_at[channel]:
+                to_them.setdefault(channel, call.at)
+            for user_id in MENTION.findall(json.dumps(call.params)):
+                if user_id != channel and user_id in sent_at and call.at >= sent_at[user_id]:
+                    naming_them.setdefault(user_id, call.at)
+        return {user_id: (to_them.get(user_id), naming_them.get(user_id)) for user_id in sent_at}
 
     def commands(self, signing_secret: str, user_ids: list[str], text: str = "") -> list[Body]:
         driver = self._driver(signing_secret)
