@@ -1,5 +1,5 @@
 """`python -m bench [ack|slow|durable|matching|stats|dispatch|fairness|all ...]
-[--database sqlite|postgresql|both] [--quick|--small] [--output FILE] [--before-tree PATH]`
+[--database sqlite|postgresql|both] [--quick|--small] [--output FILE] [--before-tree PATH] [--layouts-only]`
 
 Prints one markdown section per benchmark, with the machine it ran on; `--output FILE` also writes them.
 `ack` runs benchmarks 1, 1b, 1c, 2 and 6 together (they share the servers); `slow` is an alias of it.
@@ -19,11 +19,13 @@ from bench.common import Section, machine_description
 BENCHMARKS = ("ack", "durable", "matching", "stats", "dispatch", "fairness")
 
 
-def run_benchmark(name: str, database: str, quick: bool, before_tree: Path | None = None) -> list[Section]:
+def run_benchmark(
+    name: str, database: str, quick: bool, before_tree: Path | None = None, layouts_only: bool = False
+) -> list[Section]:
     if name in ("ack", "slow"):
         from bench import ack
 
-        return ack.run(database, quick, before_tree)
+        return ack.run(database, quick, before_tree, layouts_only)
     if name == "durable":
         from bench import durable
 
@@ -62,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="a checkout of the commit before the durable ack (default: taken from git for the run)",
     )
+    parser.add_argument(
+        "--layouts-only",
+        action="store_true",
+        help="ack: the three layouts and the bare app, a quarter of the requests (issue 12's comparison)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
 
@@ -72,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for database in databases:
         for name in names:
             started = time.perf_counter()
-            for section in run_benchmark(name, database, args.quick, args.before_tree):
+            for section in run_benchmark(name, database, args.quick, args.before_tree, args.layouts_only):
                 text = section.render()
                 report.append(text)
                 print(text, flush=True)

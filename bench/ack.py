@@ -76,6 +76,17 @@ FULL = Sizes(
     rates=(25, 100, 200),
     rate_requests=1000,
 )
+# Issue 12's comparison alone: the three layouts and the bare app, a quarter of the requests (about ten
+# minutes a database on 2 cores instead of forty).
+LAYOUTS = Sizes(
+    requests=500,
+    warmup=50,
+    concurrency=(1, 50),
+    slow_rounds=1,
+    slow_new_commands=50,
+    rates=(25, 100, 200),
+    rate_requests=300,
+)
 QUICK = Sizes(
     requests=10,
     warmup=2,
@@ -215,11 +226,11 @@ TARGETS = (
 )
 
 
-def targets_for(database: str, quick: bool = False) -> tuple[Target, ...]:
-    """Every target on SQLite; a quick run leaves out the wider pool; PostgreSQL has the three layouts
-    and the bare app only (the settings' before/after is the server's, measured on SQLite), to keep the
-    suite short."""
-    if database == "sqlite":
+def targets_for(database: str, quick: bool = False, layouts_only: bool = False) -> tuple[Target, ...]:
+    """Every target on SQLite; a quick run leaves out the wider pool; PostgreSQL, and a run of the
+    layouts only, has the three layouts and the bare app (the settings' before/after is the server's,
+    measured on SQLite), to keep the suite short."""
+    if database == "sqlite" and not layouts_only:
         return tuple(target for target in TARGETS if not (quick and target.listener_threads))
     return tuple(target for target in TARGETS if target.bolt == "tuned" and not target.listener_threads)
 
@@ -331,14 +342,15 @@ class AckBench:
     # -- runs --------------------------------------------------------------------------------------
 
     def run(self) -> list[Section]:
-        targets = targets_for(self.database, quick=self.sizes is QUICK)
+        targets = targets_for(self.database, quick=self.sizes is QUICK, layouts_only=self.sizes is LAYOUTS)
         with contextlib.ExitStack() as stack:
             population = seed_population(stack.enter_context(bench_database(self.database)))
             before: tuple[Path, Population] | None = None
             if any(target.layout == BEFORE_LAYOUT for target in targets):
                 tree = stack.enter_context(before_tree(self.before))
                 if isinstance(tree, Path):  # that commit's schema (0011), in a database of its own
-                    before = (tree, seed_population(stack.enter_context(bench_database(self.database, tree))))
+                    # Today's schema: its changes since are additive, and that tree's code never reads them.
+                    before = (tree, seed_population(stack.enter_context(bench_database(self.database))))
                 else:
                     self.before_missing = tree
             slack = stack.enter_context(SlackSide())
@@ -807,12 +819,14 @@ def _merge(results: list[LoadResult]) -> LoadResult:
     )
 
 
-def run(database: str, quick: bool, before: Path | None = None) -> list[Section]:
-    """`before`: a checkout of `bench.before.BEFORE_COMMIT` (default: taken from git for the run)."""
+def run(database: str, quick: bool, before: Path | None = None, layouts_only: bool = False) -> list[Section]:
+    """`before`: a checkout of `bench.before.BEFORE_COMMIT` (default: taken from git for the run);
+    `layouts_only`: the three layouts and the bare app at the `LAYOUTS` sizes."""
     with tempfile.TemporaryDirectory(prefix="mentorbot-bench-logs-") as folder:
         workdir = Path(folder)
         try:
-            return AckBench(database, QUICK if quick else FULL, workdir, before).run()
+            sizes = QUICK if quick else LAYOUTS if layouts_only else FULL
+            return AckBench(database, sizes, workdir, before).run()
         finally:
             # Keep the servers' logs where someone can read them after a failure.
             keep = Path(tempfile.gettempdir()) / "mentorbot-bench-logs"

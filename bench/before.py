@@ -3,8 +3,8 @@
 Commit c67eb23 is the parent of 4ac1442 (migration 0012) and 27d5505 (the durable ack): there, a listener
 acks and hands its work to the process's in-memory pool. Rather than keep an in-memory mode in the
 product, the benchmark runs that commit's own `bench/serve_target.py` (same command line, same stdin
-protocol) on a database migrated by that commit's own migrations (up to 0011), beside today's in the
-same run.
+protocol) beside today's in the same run, on a database of today's schema: what changed since is
+additive (new tables, nullable or defaulted columns, an index), and that commit's code never reads it.
 
 The tree is taken with `git archive` into a temporary folder (only the packages the server imports):
 unlike `git worktree add`, it leaves no entry in the repository's worktree list, and nothing to prune

@@ -12,8 +12,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -36,17 +34,16 @@ def postgresql_base_url() -> str:
 
 
 @contextlib.contextmanager
-def bench_database(kind: str, tree: Path | None = None) -> Iterator[str]:
+def bench_database(kind: str) -> Iterator[str]:
     """A migrated, empty database of `kind` ("sqlite" or "postgresql") that only this benchmark uses.
 
     SQLite: a file in a temporary folder. PostgreSQL: a schema of our own on the server named by
     `BENCH_DATABASE_URL`, dropped afterwards, so benchmarks never disturb anyone else's tables.
-    With `tree` (another commit's source, `bench.before`), the schema is that tree's own latest.
     """
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="mentorbot-bench-") as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
-            _migrate(url, tree)
+            _migrate(url)
             yield url
         return
     if kind != "postgresql":
@@ -62,7 +59,7 @@ def bench_database(kind: str, tree: Path | None = None) -> Iterator[str]:
             .update_query_dict({"options": f"-csearch_path={schema}"})
             .render_as_string(hide_password=False)
         )
-        _migrate(url, tree)
+        _migrate(url)
         yield url
     finally:
         with admin.begin() as connection:
@@ -70,22 +67,7 @@ def bench_database(kind: str, tree: Path | None = None) -> Iterator[str]:
         admin.dispose()
 
 
-_MIGRATE = (
-    "import sys; from storage.db import create_database_engine; from storage.migrate import "
-    "upgrade_to_latest; upgrade_to_latest(create_database_engine(sys.argv[1]))"
-)
-
-
-def _migrate(url: str, tree: Path | None = None) -> None:
-    if tree is not None:  # that tree's migrations, by its own code
-        subprocess.run(
-            [sys.executable, "-c", _MIGRATE, url],
-            cwd=tree,
-            env={**os.environ, "PYTHONPATH": str(tree)},
-            check=True,
-            capture_output=True,
-        )
-        return
+def _migrate(url: str) -> None:
     engine = create_database_engine(url)
     upgrade_to_latest(engine)
     engine.dispose()
