@@ -31,8 +31,16 @@ from storage.migrate import UnknownRevision, migrate_to, upgrade_to_latest
 logger = logging.getLogger("mentorbot")
 
 # Read once into `Config`, then taken out of the environment: Bolt falls back on $SLACK_BOT_TOKEN when
-# it is given a client rather than a token, and then warns at every start that the token is unused.
-_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+# it is given a client rather than a token, and then warns at every start that the token is unused; with
+# $SLACK_CLIENT_ID and $SLACK_CLIENT_SECRET it builds OAuth settings of its own, with file stores.
+_SECRETS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "MENTORBOT_TOKEN_KEY",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rate", type=float, default=50, help="users.lookupByEmail calls per minute (Slack Tier 3: 50)"
     )
     roster.set_defaults(run=run_import)
+
+    token_key = commands.add_parser(
+        "token-key",
+        help="print a new key for MENTORBOT_TOKEN_KEY, which encrypts the workspaces' tokens (Add to Slack)",
+    )
+    token_key.set_defaults(run=run_token_key)
 
     demo = commands.add_parser(
         "demo", help="run a whole mentoring programme locally against a Slack stand-in: no tokens, no network"
@@ -304,6 +318,15 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print("\n".join(report.lines(name)))
+    return 0
+
+
+def run_token_key(args: argparse.Namespace) -> int:
+    """A new Fernet key, alone on its line so that it can be piped. To change keys, put the new one first
+    and keep the old one after a comma: `serve` re-encrypts the stored tokens with the first at start."""
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
     return 0
 
 
