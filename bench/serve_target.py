@@ -27,11 +27,12 @@ from dataclasses import replace
 from slack_bolt import App
 
 from bot import ids
-from bot.app import build_app, build_context, build_web_client
+from bot.app import build_app, build_context
 from bot.cli import _configure_logging
 from bot.config import Config
 from bot.sandbox import TrackingExecutor
 from bot.server import build_wsgi_app, start_in_background
+from bot.web_clients import build_web_client
 from handlers import middleware, register_listeners
 from handlers.background import report_failure
 from storage.db import create_database_engine, create_session_factory

@@ -9,58 +9,15 @@ import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.context import BotContext
+from bot.installations import InstalledWorkspaceClients, installation_store
+from bot.web_clients import SingleWorkspaceClients
 from handlers import middleware, register_listeners
 from handlers.background import report_failure
 from storage.db import SessionFactory
-
-SLACK_API_URL = "https://slack.com/api/"
-
-
-def web_api_base_url(config: Config) -> str:
-    """Slack's Web API, or `SLACK_API_URL` when set (a stand-in for Slack in tests)."""
-    base_url = config.slack_api_url or SLACK_API_URL
-    return base_url if base_url.endswith("/") else base_url + "/"
-
-
-def build_web_client(config: Config, token: str | None = None, *, retries: bool = True) -> WebClient:
-    """A Web API client for `token` (the configured bot token by default)."""
-    return WebClient(
-        token=token or config.slack_bot_token,
-        base_url=web_api_base_url(config),
-        timeout=10,
-        retry_handlers=[
-            # Slack says how long to wait on 429; the others are worth one more try.
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=1),
-            ConnectionErrorRetryHandler(max_retry_count=1),
-        ]
-        if retries
-        else [],
-    )
-
-
-class SingleWorkspaceClients:
-    """One workspace, one bot token (`SLACK_BOT_TOKEN`): the same client whatever the team."""
-
-    def __init__(self, config: Config) -> None:
-        self.client = build_web_client(config)
-        self._without_retries = build_web_client(config, retries=False)
-
-    def for_team(self, team_id: str) -> WebClient:
-        return self.client
-
-    def without_retries(self, team_id: str) -> WebClient:
-        return self._without_retries
 
 
 def build_context(
@@ -69,11 +26,17 @@ def build_context(
     clock: Clock | None = None,
     follow_ups: Executor | None = None,
 ) -> BotContext:
-    """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one."""
+    """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one.
+
+    Its Web API clients: the one bot token's, or in OAuth mode each installed workspace's own."""
     return BotContext(
         config=config,
         sessions=sessions,
-        slack_clients=SingleWorkspaceClients(config),
+        slack_clients=(
+            InstalledWorkspaceClients(installation_store(config.oauth, sessions), config)
+            if config.oauth is not None
+            else SingleWorkspaceClients(config)
+        ),
         clock=clock or SystemClock(),
         follow_ups=follow_ups
         or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),

@@ -90,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     roster.add_argument(
         "--rate", type=float, default=50, help="users.lookupByEmail calls per minute (Slack Tier 3: 50)"
     )
+    roster.add_argument(
+        "--team",
+        metavar="T...",
+        help="the school's workspace id (required with Add to Slack; else checked against the bot token's)",
+    )
     roster.set_defaults(run=run_import)
 
     token_key = commands.add_parser(
@@ -204,9 +209,10 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
+    from bot.installations import installation_store
     from bot.scheduler import start_scheduler
     from bot.server import build_wsgi_app, serve_forever, start_in_background
-    from bot.startup import check_bot_token, open_socket_mode_url
+    from bot.startup import check_bot_token, check_token_key, open_socket_mode_url
 
     config = Config.from_env()
     for name in _SECRETS:
@@ -223,15 +229,20 @@ def run_serve(args: argparse.Namespace) -> int:
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine))
-    check_bot_token(bot.client_for(""), timeout)
-    # Checked and waited for like the bot token, before anything is written; the WebSocket is then
-    # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
-    socket_url = (
-        open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
-        if mode == "socket"
-        else None
-    )
-    upgrade_to_latest(engine)
+    socket_url = None
+    if config.oauth is not None:
+        # No token of its own to check: the workspaces' tokens are in the database, which must be
+        # migrated to hold them, and must open with MENTORBOT_TOKEN_KEY.
+        upgrade_to_latest(engine)
+        installed = check_token_key(installation_store(config.oauth, bot.sessions))
+        logger.info("Add to Slack: mentorbot is installed in %d workspaces", installed)
+    else:
+        check_bot_token(bot.client_for(""), timeout)
+        # Checked and waited for like the bot token, before anything is written; the WebSocket is then
+        # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
+        if mode == "socket":
+            socket_url = open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
+        upgrade_to_latest(engine)
     app = build_app(bot, token_verified=True)
     # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
     # a follow-up claimed at that moment is taken over by another process when its lease runs out.
@@ -258,7 +269,11 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         scheduler = start_scheduler(bot)
         try:
-            logger.info("listening on port %d: POST /slack/events, GET /healthz", port)
+            logger.info(
+                "listening on port %d: POST /slack/events, GET /healthz%s",
+                port,
+                ", GET /slack/install, GET /slack/oauth_redirect" if config.oauth is not None else "",
+            )
             serve_forever(build_wsgi_app(app, engine), port)
         finally:
             scheduler.shutdown(wait=False)
@@ -303,11 +318,16 @@ def run_import(args: argparse.Namespace) -> int:
         print("mentorbot: --rate must be above 0", file=sys.stderr)
         return 1
     config = Config.from_env(needs_signing_secret=False)
+    if config.oauth is not None and not args.team:
+        raise ConfigError(
+            "import needs --team T... with Add to Slack (SLACK_CLIENT_ID): the id of the school's workspace "
+            "the roster is for"
+        )
     engine = _open_migrated_database(config.database_url, config.startup_timeout_seconds)
     try:
         bot = build_context(config, create_session_factory(engine))
         progress = progress_bar(sys.stdout) if sys.stdout.isatty() else (lambda done, total: None)
-        report = import_roster(bot, file, name, Pacer(args.rate), progress)
+        report = import_roster(bot, file, name, Pacer(args.rate), progress, team_id=args.team)
     except RosterError as error:
         print("\n".join(error.problems), file=sys.stderr)
         print(f"mentorbot: {name} was not imported: nothing was written", file=sys.stderr)

@@ -25,6 +25,11 @@ class SlackClients(Protocol):
         (by moving `due_at`) rather than by sleeping in its pass."""
         ...
 
+    def forget(self, team_id: str) -> None:
+        """The workspace uninstalled mentorbot or revoked its tokens: drop its clients, and delete the
+        tokens we keep for it (Add to Slack). Its programme's data stays; a reinstall brings new tokens."""
+        ...
+
 
 @dataclass(frozen=True)
 class BotContext:

@@ -8,7 +8,9 @@
    outcome — the offers' DMs — is delivered the same way).
 
 Each step is best-effort and logged once: what the programme decided is already committed, so a Slack
-failure costs a message, never the decision. A refused token pauses the workspace (`bot.slack`).
+failure costs a message, never the decision. A refused token pauses the workspace (`bot.slack`), and so
+does a workspace with no token at all: each step asks for its client inside its attempt, where
+`NotInstalled` is caught like Slack's refusals.
 Listeners, the dispatcher's sweeps and the CLI all deliver through `deliver`.
 """
 
@@ -49,12 +51,8 @@ def deliver(
     if outcome.modal is not None:
         if trigger_id:
             show = slack.push_modal if outcome.push_modal else slack.open_modal
-            _attempt(
-                bot,
-                team_id,
-                "open a modal",
-                partial(show, bot.client_for(team_id), trigger_id, outcome.modal),
-            )
+            modal = outcome.modal
+            _attempt(bot, team_id, "open a modal", lambda: show(bot.client_for(team_id), trigger_id, modal))
         else:
             logger.warning("a modal was to open without a trigger_id: not shown")
     if outcome.modal_update is not None:
@@ -63,8 +61,8 @@ def deliver(
             bot,
             team_id,
             "update a modal",
-            partial(
-                slack.update_modal, bot.client_for(team_id), change.view_id, change.view_hash, change.view
+            lambda: slack.update_modal(
+                bot.client_for(team_id), change.view_id, change.view_hash, change.view
             ),
         )
     answer = outcome.reply
@@ -82,7 +80,7 @@ def deliver(
             bot,
             team_id,
             "refresh a Home",
-            partial(slack.publish_home, bot.client_for(team_id), someone.user_id, view),
+            partial(_publish_home, bot, team_id, someone.user_id, view),
         )
     follow_on = Outcome()
     for request_id in outcome.reoffer_requests:
@@ -135,6 +133,10 @@ def post_notice(bot: BotContext, team_id: str, notice: Notice) -> bool:
     return True
 
 
+def _publish_home(bot: BotContext, team_id: str, user_id: str, view: dict) -> None:
+    slack.publish_home(bot.client_for(team_id), user_id, view)
+
+
 def _update(bot: BotContext, team_id: str, update: Update) -> None:
     slack.update_message(bot.client_for(team_id), update.channel_id, update.ts, update.message)
 
@@ -176,7 +178,7 @@ def _answer(
         bot,
         team_id,
         "answer in a DM",
-        partial(slack.post_message, bot.client_for(team_id), person.user_id, answer),
+        lambda: slack.post_message(bot.client_for(team_id), person.user_id, answer),
     )
 
 
