@@ -157,6 +157,11 @@ def upload_files(client: WebClient, user_id: str, files: Sequence[dict], comment
     client.files_upload_v2(channel=channel, file_uploads=list(files), initial_comment=comment)
 
 
+def revoke_token(client: WebClient) -> None:
+    """auth.revoke: the client's token stops working at once."""
+    client.auth_revoke()
+
+
 # ------------------------------------------------------------------------------------------------------
 # Reading
 

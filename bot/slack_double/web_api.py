@@ -567,7 +567,8 @@ class SlackStandIn:
     ) -> None:
         """The next visit of the authorize page is ``installer`` pressing "Allow" for ``team_id``
         (added with ``add_workspace`` first, unless it is the first one). ``rotating``: the app has token
-        rotation on, so the token expires after ``expires_in`` seconds and comes with a refresh token."""
+        rotation on, so the token comes with a refresh token and expires after ``expires_in`` seconds
+        (less than Slack's 12 hours plays a token installed a while ago); refreshed ones live 12 hours."""
         with self._lock:
             workspace = self._workspaces[team_id]
             self._approvals.append(
@@ -911,8 +912,9 @@ class SlackStandIn:
             return _error("invalid_refresh_token")
         team_id, approval, scopes = held
         workspace = self._workspaces[team_id]
+        lifetime = dataclasses.replace(approval, expires_in=ROTATING_TOKEN_SECONDS)
         return {
-            **self._new_token(workspace, approval, scopes),
+            **self._new_token(workspace, lifetime, scopes),
             "team": {"id": workspace.team_id, "name": workspace.name},
             "enterprise": None,
         }

@@ -191,7 +191,7 @@ def test_a_rotating_token_expires_and_its_refresh_token_works_once(
 
     assert refreshed["token_type"] == "bot" and refreshed["team"]["id"] == "T0AAA"
     assert refreshed["access_token"] != granted["access_token"]
-    assert refreshed["refresh_token"] != granted["refresh_token"] and refreshed["expires_in"] == 3600
+    assert refreshed["refresh_token"] != granted["refresh_token"] and refreshed["expires_in"] == 43200
     again = lambda: app_client(slack).oauth_v2_access(  # noqa: E731
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
