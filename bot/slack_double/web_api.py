@@ -1208,11 +1208,13 @@ class SlackStandIn:
         return f"{int(self._now())}.{next(self._counter):08x}"
 
     def _view_json(
-        self, view: dict, view_id: str, *, previous_view_id: str | None, root_view_id: str
+        self, view: dict, view_id: str, *, previous_view_id: str | None, root_view_id: str, team_id: str
     ) -> dict:
+        """A view as Slack stores it, in the workspace whose token opened (or first opened) it."""
+        workspace = self._workspaces[team_id]
         return {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": team_id,
             "type": view["type"],
             "blocks": view.get("blocks") or [],
             "private_metadata": view.get("private_metadata") or "",
@@ -1228,14 +1230,18 @@ class SlackStandIn:
             "root_view_id": root_view_id,
             "app_id": self.api_app_id,
             "external_id": view.get("external_id") or "",
-            "app_installed_team_id": self.team_id,
-            "bot_id": self.bot_id,
+            "app_installed_team_id": team_id,
+            "bot_id": workspace.bot_id,
         }
 
     def _store_modal(self, view: dict, owner: str | None, *, previous_view_id: str | None) -> dict:
         view_id = f"V{next(self._counter):04d}"
-        root = self._views[previous_view_id]["root_view_id"] if previous_view_id else view_id
-        stored = self._view_json(view, view_id, previous_view_id=previous_view_id, root_view_id=root)
+        previous = self._views[previous_view_id] if previous_view_id else None
+        root = previous["root_view_id"] if previous else view_id
+        team_id = previous["team_id"] if previous else self._caller_team or self.team_id
+        stored = self._view_json(
+            view, view_id, previous_view_id=previous_view_id, root_view_id=root, team_id=team_id
+        )
         self._views[view_id] = stored
         self._view_owner[view_id] = owner
         stack = self._modal_stacks.setdefault(owner, [])
@@ -1248,7 +1254,11 @@ class SlackStandIn:
     def _replace_view(self, view_id: str, view: dict) -> dict:
         old = self._views[view_id]
         stored = self._view_json(
-            view, view_id, previous_view_id=old["previous_view_id"], root_view_id=old["root_view_id"]
+            view,
+            view_id,
+            previous_view_id=old["previous_view_id"],
+            root_view_id=old["root_view_id"],
+            team_id=old["team_id"],
         )
         self._views[view_id] = stored
         return stored
@@ -1308,7 +1318,13 @@ class SlackStandIn:
             view_id = f"V{next(self._counter):04d}"
             self._home_view_ids[user_id] = view_id
             self._view_owner[view_id] = user_id
-        stored = self._view_json(params["view"], view_id, previous_view_id=None, root_view_id=view_id)
+        stored = self._view_json(
+            params["view"],
+            view_id,
+            previous_view_id=None,
+            root_view_id=view_id,
+            team_id=self._caller_team or self.team_id,
+        )
         self._views[view_id] = stored
         return {"ok": True, "view": stored}
 
