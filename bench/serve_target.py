@@ -34,7 +34,7 @@ from bot.sandbox import TrackingExecutor
 from bot.server import build_wsgi_app, start_in_background
 from bot.web_clients import build_web_client
 from handlers import middleware, register_listeners
-from handlers.background import report_failure
+from handlers.background import report_listener_failure
 from storage.db import create_database_engine, create_session_factory
 
 SIGNING_SECRET = "bench-signing-secret"
@@ -71,7 +71,7 @@ def mentorbot_app(config: Config, bolt: str) -> tuple[App, TrackingExecutor]:
 
     @app.error
     def on_listener_error(error: Exception, body: dict) -> None:
-        report_failure(bot, error, body)
+        report_listener_failure(bot, error, body)
 
     middleware.register(app, bot)
     register_listeners(app, bot)

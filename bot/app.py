@@ -17,15 +17,17 @@ from bot.installations import InstalledWorkspaceAuthorize, InstalledWorkspaceCli
 from bot.oauth import build_oauth_flow
 from bot.web_clients import SingleWorkspaceClients, build_web_client
 from handlers import middleware, register_listeners
-from handlers.background import report_failure
-from storage.db import SessionFactory
+from handlers.background import report_listener_failure
+from storage.db import Sessions
 
 
 def build_context(
     config: Config,
-    sessions: SessionFactory,
+    sessions: Sessions,
     clock: Clock | None = None,
     follow_ups: Executor | None = None,
+    *,
+    works_here: bool = True,
 ) -> BotContext:
     """The bot's context; its follow-up pool has `MENTORBOT_LISTENER_THREADS` threads unless given one.
 
@@ -41,6 +43,7 @@ def build_context(
         clock=clock or SystemClock(),
         follow_ups=follow_ups
         or ThreadPoolExecutor(max_workers=config.listener_threads, thread_name_prefix="mentorbot-listener"),
+        works_here=works_here,
     )
 
 
@@ -77,7 +80,7 @@ def build_app(bot: BotContext, *, token_verified: bool = False) -> App:
 
     @app.error
     def on_listener_error(error: Exception, body: dict) -> None:
-        report_failure(bot, error, body)
+        report_listener_failure(bot, error, body)
 
     middleware.register(app, bot)  # before any listener: redelivered events stop here
     register_listeners(app, bot)

@@ -24,6 +24,7 @@ from bot.config import (
     log_level_from_env,
     startup_timeout_from_env,
 )
+from bot.context import BotContext
 from bot.startup import StartupFailure, open_database
 from storage.db import create_session_factory
 from storage.migrate import UnknownRevision, migrate_to, upgrade_to_latest
@@ -62,7 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument(
         "--mode", choices=["http", "socket"], help="override the mode chosen from SLACK_APP_TOKEN"
     )
+    serve.add_argument(
+        "--ack-only",
+        action="store_true",
+        help="only record what Slack sends; `mentorbot worker` processes carry it out (PostgreSQL)",
+    )
     serve.set_defaults(run=run_serve)
+
+    worker = commands.add_parser(
+        "worker",
+        help="carry out acknowledged work, the outbox and the follow-ups, without serving Slack",
+    )
+    worker.add_argument(
+        "--port", type=int, help="serve GET /healthz on this port too (default: no HTTP at all)"
+    )
+    worker.set_defaults(run=run_worker)
 
     migrate = commands.add_parser("migrate", help="apply database migrations and exit")
     migrate.add_argument(
@@ -88,12 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     roster.add_argument("path", help="the roster CSV file, e.g. roster.csv")
     roster.add_argument(
-        "--rate", type=float, default=50, help="users.lookupByEmail calls per minute (Slack Tier 3: 50)"
-    )
-    roster.add_argument(
         "--team",
         metavar="T...",
         help="the school's workspace id (required with Add to Slack; else checked against the bot token's)",
+    )
+    roster.add_argument(
+        "--rate", type=float, default=50, help="users.lookupByEmail calls per minute (Slack Tier 3: 50)"
     )
     roster.set_defaults(run=run_import)
 
@@ -209,10 +224,9 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from bot.app import build_app, build_context
-    from bot.installations import installation_store
-    from bot.scheduler import start_scheduler
-    from bot.server import build_wsgi_app, serve_forever, start_in_background
-    from bot.startup import check_bot_token, check_token_key, open_socket_mode_url
+    from bot.runtime import start_work
+    from bot.server import build_wsgi_app, start_in_background
+    from bot.startup import check_bot_token, open_socket_mode_url
 
     config = Config.from_env()
     for name in _SECRETS:
@@ -228,14 +242,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
-    bot = build_context(config, create_session_factory(engine))
+    bot = build_context(config, create_session_factory(engine), works_here=not args.ack_only)
     socket_url = None
     if config.oauth is not None:
-        # No token of its own to check: the workspaces' tokens are in the database, which must be
-        # migrated to hold them, and must open with MENTORBOT_TOKEN_KEY.
-        upgrade_to_latest(engine)
-        installed = check_token_key(installation_store(config.oauth, bot.sessions))
-        logger.info("Add to Slack: mentorbot is installed in %d workspaces", installed)
+        _check_stored_tokens(bot, engine)
     else:
         check_bot_token(bot.client_for(""), timeout)
         # Checked and waited for like the bot token, before anything is written; the WebSocket is then
@@ -244,9 +254,8 @@ def run_serve(args: argparse.Namespace) -> int:
             socket_url = open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
         upgrade_to_latest(engine)
     app = build_app(bot, token_verified=True)
-    # A container's stop (SIGTERM) ends the server loop like Ctrl-C does, so the scheduler stops cleanly;
-    # a follow-up claimed at that moment is taken over by another process when its lease runs out.
-    signal.signal(signal.SIGTERM, _exit_quietly)
+    stop_requested = _stop_on_signals()
+    work = None if args.ack_only else start_work(bot)
     if mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -258,37 +267,87 @@ def run_serve(args: argparse.Namespace) -> int:
             host="0.0.0.0",
             port=port,
         )
-        scheduler = start_scheduler(bot)
-        try:
-            handler.connect()
-            logger.info("Socket Mode; health check at %s/healthz", health.url)
-            threading.Event().wait()
-        finally:
-            scheduler.shutdown(wait=False)
+        handler.connect()
+        logger.info("Socket Mode; health check at %s/healthz", health.url)
+
+        def stop_taking() -> None:
             handler.close()
+            health.stop()
     else:
-        scheduler = start_scheduler(bot)
-        try:
-            logger.info(
-                "listening on port %d: POST /slack/events, GET /healthz%s",
-                port,
-                ", GET /slack/install, GET /slack/oauth_redirect" if config.oauth is not None else "",
-            )
-            serve_forever(build_wsgi_app(app, engine), port)
-        finally:
-            scheduler.shutdown(wait=False)
-    return 0
+        server = start_in_background(build_wsgi_app(app, engine), host="0.0.0.0", port=port)
+        logger.info(
+            "listening on port %d: POST /slack/events, GET /healthz%s%s",
+            port,
+            ", GET /slack/install, GET /slack/oauth_redirect" if config.oauth is not None else "",
+            " (ack-only: workers carry out the work)" if args.ack_only else "",
+        )
+        stop_taking = server.stop
+    stop_requested.wait()
+    if work is None:
+        stop_taking()
+        return 0
+    return work.stop(stop_taking)
 
 
-def _exit_quietly(signum: int, frame: object) -> None:
-    raise SystemExit(0)
+def run_worker(args: argparse.Namespace) -> int:
+    """Carry out what ack-only `serve` processes recorded, the outbox and the follow-ups: no Slack HTTP."""
+    from bot.app import build_app, build_context
+    from bot.runtime import start_work
+    from bot.server import build_wsgi_app, start_in_background
+    from bot.startup import check_bot_token
+
+    config = Config.from_env()
+    for name in _SECRETS:
+        os.environ.pop(name, None)
+    port = checked_port(args.port, "--port") if args.port is not None else None
+    engine = open_database(config.database_url, config.startup_timeout_seconds)
+    bot = build_context(config, create_session_factory(engine))
+    if config.oauth is not None:
+        _check_stored_tokens(bot, engine)
+    else:
+        check_bot_token(bot.client_for(""), config.startup_timeout_seconds)
+        upgrade_to_latest(engine)
+    build_app(bot, token_verified=True)  # registers every listener's handler, by name, for the work
+    stop_requested = _stop_on_signals()
+    work = start_work(bot)
+    health = start_in_background(build_wsgi_app(None, engine), host="0.0.0.0", port=port) if port else None
+    logger.info("worker %s started%s", bot.process_name, f"; GET /healthz on port {port}" if port else "")
+    stop_requested.wait()
+    return work.stop(health.stop if health else (lambda: None))
+
+
+def _check_stored_tokens(bot: BotContext, engine: Engine) -> None:
+    """Add to Slack: no token of our own to check with Slack. The workspaces' tokens are in the database,
+    which must be migrated to hold them, and they must open with MENTORBOT_TOKEN_KEY."""
+    from bot.installations import installation_store
+    from bot.startup import check_token_key
+
+    assert bot.config.oauth is not None
+    upgrade_to_latest(engine)
+    installed = check_token_key(installation_store(bot.config.oauth, bot.sessions))
+    logger.info("Add to Slack: mentorbot is installed in %d workspaces", installed)
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by the first SIGTERM (a container's stop) or SIGINT (Ctrl-C)."""
+    requested = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        if not requested.is_set():
+            logger.info("%s received", signal.Signals(signum).name)
+        requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return requested
 
 
 def run_dispatch(args: argparse.Namespace) -> int:
     """One dispatcher pass, as of `--now` if given: for operators, and for tests that move time."""
-    from bot.app import build_context
+    from bot.app import build_app, build_context
     from bot.clock import ManualClock
     from bot.dispatch import run_dispatch_pass
+    from bot.runtime import LeaseKeeper
 
     config = Config.from_env(needs_signing_secret=False)
     engine = _open_migrated_database(config.database_url, config.startup_timeout_seconds)
@@ -296,7 +355,12 @@ def run_dispatch(args: argparse.Namespace) -> int:
         # With --now, everything the pass does (offers made after an expiry too) happens at that time.
         clock = ManualClock(args.now) if args.now else None
         bot = build_context(config, create_session_factory(engine), clock)
-        report = run_dispatch_pass(bot)
+        build_app(bot, token_verified=True)  # registers the listeners' handlers: the pass takes inbound rows
+        keeper = LeaseKeeper(bot).start()  # a long pass keeps its rows
+        try:
+            report = run_dispatch_pass(bot)
+        finally:
+            keeper.stop()
     finally:
         engine.dispose()
     print("\n".join(report.lines()))

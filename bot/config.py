@@ -73,6 +73,8 @@ class Config:
     retention_days: int = 730
     # How long `serve` waits for the database and Slack to come up before it gives up.
     startup_timeout_seconds: int = 60
+    # What a SIGTERM gives in-flight work before the rest is handed back (within Kubernetes' 30 s).
+    stop_timeout_seconds: int = 25
     # The admins' Monday digest (bot.followups.plan_weekly_digest); MENTORBOT_WEEKLY_DIGEST=0 turns it off.
     weekly_digest: bool = True
 
@@ -142,6 +144,7 @@ class Config:
             listener_threads=_positive_int(env, "MENTORBOT_LISTENER_THREADS", 8),
             retention_days=_positive_int(env, "MENTORBOT_RETENTION_DAYS", 730),
             startup_timeout_seconds=startup_timeout_from_env(env),
+            stop_timeout_seconds=_positive_int(env, "MENTORBOT_STOP_TIMEOUT_SECONDS", 25),
             weekly_digest=env.get("MENTORBOT_WEEKLY_DIGEST", "1").strip().lower()
             not in ("0", "false", "no", "off"),
         )

@@ -29,18 +29,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from bot import slack
 from bot.context import BotContext
-from bot.deliver import deliver
 from bot.followups import (
     DEFAULT_TIMEZONE,
     close_silent_mentorships,
@@ -48,12 +45,13 @@ from bot.followups import (
     plan_weekly_digest,
     render_followup,
 )
-from bot.matching import expire_stale_offers, resend_undelivered_offers
+from bot.matching import expire_stale_offers
 from bot.messages.kit import Message
 from bot.programme import programme_settings
 from bot.recognition import plan_year_end_notes
 from bot.requests import expire_unmatched_requests, plan_never_asked_reminders
 from bot.slack import SLACK_FAILURES, SlackFailure, Trouble
+from bot.work import carry_out, run_work_pass
 from storage.models import Followup, FollowupKind, FollowupState, Member, ProgrammeSettings
 from storage.queries import followups as queries
 from storage.queries.delivery import paused_workspaces
@@ -97,12 +95,13 @@ class DispatchReport:
     retrying: list[Delivered] = field(default_factory=list)
     rate_limited: bool = False
     paused_teams: list[str] = field(default_factory=list)  # workspaces whose token Slack refuses
+    work_rows: int = 0  # inbound and outbox rows carried out (`bot.work`)
 
     def lines(self) -> list[str]:
         lines = [
             f"dispatch as of {self.now.isoformat()}: planned {self.planned}, sent {len(self.sent)}, "
             f"skipped {len(self.skipped)}, failed {len(self.failed)}, held {len(self.held)}, "
-            f"retrying {len(self.retrying)}"
+            f"retrying {len(self.retrying)}, inbound and outbox rows {self.work_rows}"
             + (" (rate limited: the rest waits)" if self.rate_limited else "")
         ]
         lines += [
@@ -117,11 +116,6 @@ class DispatchReport:
         ):
             lines += [item.line(outcome) for item in items]
         return lines
-
-
-def dispatcher_name() -> str:
-    """Who holds a claim: host, process and a random part, so two passes of one process differ too."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def backoff(attempts: int) -> timedelta:
@@ -143,13 +137,16 @@ def run_dispatch_pass(
     Slack is called for each message outside any transaction, and one transaction records what was sent.
     """
     now = now or bot.clock.now()
-    dispatcher = dispatcher or dispatcher_name()
+    dispatcher = dispatcher or bot.process_name
     report = DispatchReport(now=now)
     report.paused_teams = _still_paused(bot)
+    if only is None:
+        # What was acknowledged and not carried out yet, or left by a process that died, goes first.
+        report.work_rows = run_work_pass(bot, now, skip_teams=report.paused_teams)
     if sweep and only is None:
         report.planned = run_sweeps(bot, now, skip_teams=report.paused_teams)
     handled = 0
-    while handled < MAX_ROWS_PER_PASS and not report.rate_limited:
+    while handled < MAX_ROWS_PER_PASS and not report.rate_limited and not bot.stopping.is_set():
         with bot.sessions.begin() as session:
             claimed = queries.claim_due_followups(
                 session,
@@ -181,8 +178,8 @@ def _still_paused(bot: BotContext) -> list[str]:
             if slack.failure_of(error).trouble is Trouble.TOKEN:
                 still.append(team_id)
                 continue
+        # Its outbox rows, offers' DMs among them, go out in this pass (`bot.work`).
         slack.resume_if_paused(bot.sessions, team_id)
-        deliver(bot, resend_undelivered_offers(bot, team_id), team_id=team_id)
     return still
 
 
@@ -533,9 +530,9 @@ def run_sweeps(bot: BotContext, now: datetime, skip_teams: Sequence[str] = ()) -
     planned = 0
     for team_id in (team for team in teams if team not in skip_teams):
         planned += expire_unmatched_requests(bot, team_id, now)
-        deliver(bot, expire_stale_offers(bot, team_id, now), team_id=team_id)
+        carry_out(bot, partial(expire_stale_offers, team_id=team_id, now=now), team_id=team_id)
         planned += plan_never_asked_reminders(bot, team_id, now)
-        deliver(bot, close_silent_mentorships(bot, team_id, now), team_id=team_id)
+        carry_out(bot, partial(close_silent_mentorships, team_id=team_id, now=now), team_id=team_id)
         planned += plan_year_end_notes(bot, team_id, now)
         planned += plan_weekly_digest(bot, team_id, now)
     return planned

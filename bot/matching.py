@@ -172,14 +172,6 @@ def offer_notices(bot: BotContext, session: Session, offer_ids: Sequence[int]) -
     return tuple(_offer_notice(dm) for dm in _offer_dms(bot, session, offer_ids))
 
 
-def resend_undelivered_offers(bot: BotContext, team_id: str) -> Outcome:
-    """The DMs of pending offers that never reached their mentor (the workspace was paused): once the
-    token works again they go out, so a request made meanwhile is not left waiting on them."""
-    with bot.sessions.begin() as session:
-        dms = _offer_dms(bot, session, queries.undelivered_offer_ids(session, team_id))
-    return Outcome(notices=tuple(_offer_notice(dm) for dm in dms))
-
-
 def offer_waiting_requests(bot: BotContext, team_id: str) -> Outcome:
     """Offer every open request nobody is looking at to whoever is available now, oldest first.
 

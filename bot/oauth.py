@@ -26,13 +26,13 @@ from slack_sdk.oauth.installation_store import Installation
 
 from bot import slack
 from bot.context import BotContext
-from bot.deliver import deliver
 from bot.i18n import locale_from_accept_language
 from bot.install_pages import Failure, failure_of_reason, failure_page, install_page, success_page
 from bot.installations import STATE_LIFETIME_SECONDS, DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.resources import bot_scopes
 from bot.web_clients import build_web_client, web_api_base_url
 from bot.welcome import welcome_installer
+from bot.work import deliver
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.context import BotContext
-from bot.dispatch import dispatcher_name, run_dispatch_pass
+from bot.dispatch import run_dispatch_pass
 from bot.privacy import anonymise_expired
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def build_scheduler(bot: BotContext) -> BackgroundScheduler:
         dispatch_job,
         "interval",
         seconds=interval,
-        args=[bot, dispatcher_name()],
+        args=[bot, bot.process_name],
         id=DISPATCH_JOB_ID,
         name="follow-up dispatcher",
         replace_existing=True,

@@ -138,20 +138,10 @@ def build_wsgi_app(
     return application
 
 
-def serve_forever(wsgi_app: WsgiApp, port: int, host: str = "0.0.0.0") -> None:
-    waitress.serve(
-        wsgi_app,
-        host=host,
-        port=port,
-        threads=HTTP_THREADS,
-        max_request_body_size=MAX_REQUEST_BODY_BYTES,
-        ident="mentorbot",
-    )
-
-
 @dataclass
 class RunningServer:
-    """An HTTP server running in a background thread: for tests, the demo and the benchmarks."""
+    """An HTTP server running in a background thread, stopped by `stop()`: `serve`'s (whose main thread
+    waits for a signal), and the tests', the demo's and the benchmarks'."""
 
     url: str
     _server: object

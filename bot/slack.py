@@ -26,7 +26,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.messages.kit import Message
-from storage.db import SessionFactory
+from storage.db import Sessions
 from storage.queries.delivery import pause_deliveries, resume_deliveries
 
 logger = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def user_id_of_email(client: WebClient, email: str) -> str:
 # Workspaces whose token Slack refuses
 
 
-def pause_workspace(sessions: SessionFactory, team_id: str, code: str, now: datetime) -> None:
+def pause_workspace(sessions: Sessions, team_id: str, code: str, now: datetime) -> None:
     """Hold the workspace's deliveries; logged at ERROR once, by the process that paused it."""
     with sessions.begin() as session:
         paused = pause_deliveries(session, team_id, code, now)
@@ -202,7 +202,7 @@ def pause_workspace(sessions: SessionFactory, team_id: str, code: str, now: date
         )
 
 
-def resume_if_paused(sessions: SessionFactory, team_id: str) -> None:
+def resume_if_paused(sessions: Sessions, team_id: str) -> None:
     """A call with the workspace's token succeeded: its deliveries go on (logged once)."""
     with sessions.begin() as session:
         resumed = resume_deliveries(session, team_id)

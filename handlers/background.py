@@ -1,15 +1,18 @@
-"""Acknowledging at once and doing the real work afterwards, with the one error path every listener shares.
+"""Acknowledging at once, durably, and doing the real work afterwards, with the one error path every
+listener shares.
 
-Slack waits 3 seconds for an ack, so a listener acks first and hands its work to the bot's follow-up pool
-(`BotContext.follow_ups`). Bolt's own `lazy=[...]` listeners would do the same, but they deep-copy the
-whole request on the thread that sends the ack, which was three quarters of an ack's cost. Work waiting
-for a thread keeps the request's raw body, a quarter of the memory of the parsed one, and parses it when
-it runs (Socket Mode hands Bolt an already parsed payload, which is kept as it is).
+Slack waits 3 seconds for an ack and never resends an interactive payload, so a listener records the
+payload (`bot.work.record_inbound`, one INSERT) before Bolt answers, then hands the row to this
+process's pool (`BotContext.follow_ups`), or leaves it to the workers (`serve --ack-only`). A process
+that dies after the ack leaves the row to another (`bot.work`). Bolt's own `lazy=[...]` listeners would
+keep the work in memory only, and deep-copy the whole request on the thread that sends the ack.
 
-Every listener has one shape: `(bot, person, body) -> Outcome`. The person who acted is resolved here,
-and the outcome is delivered here (`bot.deliver`), so a listener only reads its payload and calls one
-`bot/` function. Every failure goes to `report_failure`, the same handler `@app.error` uses: the traceback
-is logged once and the person is told, in their language, that something went wrong.
+Every listener has one shape: `(bot, person, body) -> Outcome`. It is registered by name
+(`BotContext.inbound_handlers`) so that any process can carry out what another acknowledged; the person
+who acted is resolved there, and the outcome carried out as one unit of work (`bot.work.carry_out`),
+so a listener only reads its payload and calls one `bot/` function. Every failure goes to
+`report_failure`, the same handler `@app.error` uses: the traceback is logged once and the person is
+told, in their language, that something went wrong.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_bolt import Ack, BoltRequest, Respond
-from slack_bolt.request.internals import parse_body
+from slack_bolt import Ack, BoltRequest
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.apology import apology_for
-from bot.context import BotContext
-from bot.deliver import deliver, post_notice
+from bot.context import BotContext, InboundHandler
 from bot.members import Person, identify
 from bot.outcome import Outcome
+from bot.work import record_inbound, report_failure, run_inbound
 from handlers.payload import team_and_user
 
 logger = logging.getLogger("mentorbot.listeners")
@@ -40,72 +42,66 @@ FormCheck = Callable[[BotContext, Ack, dict], bool]
 Resolve = Callable[[BotContext, str, str], Person]
 
 
-def run_listener(
-    bot: BotContext, listener: Listener, body: dict, respond: Respond | None, resolve: Resolve = identify
-) -> None:
-    """Resolve who acted, run the listener, deliver what it returns."""
-    team_id, user_id = team_and_user(body)
-    if not team_id or not user_id:
-        logger.warning("a payload without its team or user: ignored")
-        return
-    person = resolve(bot, team_id, user_id)
-    outcome = listener(bot, person, body)
-    trigger_id = body.get("trigger_id")
-    deliver(
-        bot,
-        outcome,
-        team_id=team_id,
-        person=person,
-        respond=respond,
-        trigger_id=trigger_id if isinstance(trigger_id, str) else None,
-    )
-
-
 def in_background(
     bot: BotContext, listener: Listener, check: FormCheck | None = None, resolve: Resolve = identify
 ) -> Callable[..., None]:
-    """The Bolt listener that acks (through `check` for a form) and runs `listener` on the follow-up pool."""
+    """The Bolt listener that acks (through `check` for a form), records the payload and has `listener`
+    carry it out."""
 
-    def run(payload: str | dict, content_type: str | None, respond: Respond | None) -> None:
-        body = parse_body(payload, content_type) if isinstance(payload, str) else payload
-        # Bolt hands over a Respond even without a response_url (views, Home tabs): it would raise.
-        answer_through = respond if respond is not None and respond.response_url else None
-        try:
-            run_listener(bot, listener, body, answer_through, resolve)
-        except Exception as error:
-            report_failure(bot, error, body)
+    def who_acted(bot: BotContext, body: dict) -> Person | None:
+        team_id, user_id = team_and_user(body)
+        if not team_id or not user_id:
+            logger.warning("a payload without its team or user: ignored")
+            return None
+        return resolve(bot, team_id, user_id)
 
-    def ack_then_follow_up(ack: Ack, request: BoltRequest, respond: Respond | None) -> None:
-        if check is None:
-            ack()
-        elif not check(bot, ack, request.body):
-            return
-        payload = request.raw_body or request.body
-        bot.follow_ups.submit(run, payload, request.content_type, respond)
+    def act(bot: BotContext, person: Person | None, body: dict) -> Outcome:
+        return listener(bot, person, body) if person is not None else Outcome()
 
-    ack_then_follow_up.__name__ = listener.__name__
-    return ack_then_follow_up
+    return _acking(bot, _name_of(listener), InboundHandler(who_acted, act), check)
 
 
 def event_in_background(bot: BotContext, listener: EventListener) -> Callable[..., None]:
     """The same for an event that no person triggered by acting: no one to identify or answer."""
 
-    def run(body: dict) -> None:
+    def act(bot: BotContext, person: Person | None, body: dict) -> Outcome:
+        return listener(bot, body)
+
+    return _acking(bot, _name_of(listener), InboundHandler(lambda bot, body: None, act), None)
+
+
+def _name_of(listener: Callable) -> str:
+    """What a recorded payload names its listener by: unique, and the same in every process."""
+    return f"{listener.__module__}.{listener.__qualname__}"
+
+
+def _acking(
+    bot: BotContext, name: str, handler: InboundHandler, check: FormCheck | None
+) -> Callable[..., None]:
+    bot.inbound_handlers[name] = handler
+
+    def ack_record_and_follow_up(ack: Ack, request: BoltRequest) -> None:
+        if check is None:
+            ack()
+        elif not check(bot, ack, request.body):
+            return
+        team_id, user_id = team_and_user(request.body)
+        # Bolt sends the ack when this function returns: the row is committed before Slack hears of it.
         try:
-            deliver(bot, listener(bot, body), team_id=str(body.get("team_id") or ""))
-        except Exception as error:
-            report_failure(bot, error, body)
+            row_id = record_inbound(
+                bot, name, team_id or "", user_id, request.raw_body or request.body, request.content_type
+            )
+        except SQLAlchemyError as error:  # nowhere to keep it: the person is asked to try again
+            report_failure(bot, error, team_id, user_id)
+            return
+        if row_id is not None:
+            bot.follow_ups.submit(run_inbound, bot, row_id)
 
-    def ack_then_follow_up(ack: Ack, body: dict) -> None:
-        ack()
-        bot.follow_ups.submit(run, body)
-
-    ack_then_follow_up.__name__ = listener.__name__
-    return ack_then_follow_up
+    ack_record_and_follow_up.__name__ = name.rsplit(".", 1)[-1]
+    return ack_record_and_follow_up
 
 
-def report_failure(bot: BotContext, error: Exception, body: dict) -> None:
-    logger.error("listener failed: %s", type(error).__name__, exc_info=error)
+def report_listener_failure(bot: BotContext, error: Exception, body: dict) -> None:
+    """`@app.error`: what Bolt caught (an ack-stage check that raised) goes the one error path."""
     team_id, user_id = team_and_user(body)
-    if team_id and user_id:
-        post_notice(bot, team_id, apology_for(bot, team_id, user_id))
+    report_failure(bot, error, team_id, user_id)

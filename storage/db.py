@@ -5,12 +5,22 @@ Callers own their transactions: `with sessions.begin() as session:` around one u
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from typing import Protocol
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
+
+
+class Sessions(Protocol):
+    """What the bot opens its units of work with: a `SessionFactory`, or the savepoints of one
+    transaction (`bot.work.JoinedSessions`)."""
+
+    def begin(self) -> AbstractContextManager[Session]: ...
 
 
 def normalise_database_url(url: str) -> str:

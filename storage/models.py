@@ -143,6 +143,12 @@ class FollowupKind(enum.StrEnum):
     OUTBOX = "outbox"
 
 
+# The rows of `followups` that are work owed since an ack (`storage.queries.work`), and the messages
+# the dispatcher schedules (every other kind).
+WORK_KINDS = (FollowupKind.INBOUND, FollowupKind.OUTBOX)
+SCHEDULED_KINDS = tuple(kind for kind in FollowupKind if kind not in WORK_KINDS)
+
+
 @dataclass(frozen=True)
 class FollowupPeriod:
     """Which occurrence of its kind a follow-up is; with the kind and the recipient, its unique key.

@@ -47,6 +47,8 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 TRIGGER_LIFETIME_SECONDS = 3.0
 MAX_PUSHED_VIEWS = 3
+# A held call (`SlackStandIn.hold`) gives up waiting after this, as a client would have by then.
+HOLD_LIMIT_SECONDS = 120.0
 
 # How the upload URL of files_upload_v2's second step can be made to fail (fail_uploads).
 UPLOAD_FAULTS = ("http_500", "connection_reset")
@@ -192,6 +194,12 @@ class _Reply:
         return cls(status=status, body=json.dumps(payload).encode(), **kwargs)
 
 
+class _Hold(threading.Event):
+    """A gate held calls wait at; `dropped` once released for callers that are gone."""
+
+    dropped = False
+
+
 def _error(code: str, **details: Any) -> dict:
     return {"ok": False, "error": code, **details}
 
@@ -291,6 +299,8 @@ class SlackStandIn:
         # Faults and delays are test set-up: reset() keeps them, like the user directory.
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._holds: dict[str, _Hold] = {}
+        self._held_calls = 0
         self._upload_faults: deque[str] = deque()
         # Token trouble is set-up too, kept by reset(); restore_auth() clears it.
         self._issued_tokens: set[str] | None = set(tokens) if tokens is not None else None
@@ -347,6 +357,8 @@ class SlackStandIn:
     def stop(self) -> None:
         if self._server is None:
             return
+        for method in list(self._holds):
+            self.release(method)
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -494,6 +506,27 @@ class SlackStandIn:
                 self._delays[method] = seconds
             else:
                 self._delays.pop(method, None)
+
+    def hold(self, method: str) -> None:
+        """Keep every call of ``method`` waiting, before Slack takes it in (nothing is recorded, nothing
+        posted), until `release`: a Slack that hangs, while a test kills the process that called it."""
+        with self._lock:
+            self._holds.setdefault(method, _Hold())
+
+    def release(self, method: str, *, drop_held: bool = False) -> None:
+        """Let held calls through; with `drop_held`, the calls held so far never reach Slack (their
+        caller died meanwhile: its connection is gone), and later ones are answered as usual."""
+        with self._lock:
+            gate = self._holds.pop(method, None)
+        if gate is not None:
+            gate.dropped = drop_held
+            gate.set()
+
+    @property
+    def held_calls(self) -> int:
+        """How many calls are being held right now."""
+        with self._lock:
+            return self._held_calls
 
     def issue_token(self, token: str) -> None:
         """Make ``token`` one the workspace issued; once any is, every other token is ``invalid_auth``."""
@@ -753,6 +786,8 @@ class SlackStandIn:
         authorization = headers.get("Authorization", "")
         bearer = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else ""
         token = params.pop("token", None) or bearer or None
+        if self._wait_if_held(method):
+            return _Reply.json({"ok": False, "error": "request_timeout"}, status=503)  # nobody listens
         with self._lock:
             self._calling_token = token
             self._caller_team = self._team_of(token)
@@ -774,6 +809,20 @@ class SlackStandIn:
             if method not in self._methods:
                 return self._record_locked(method, params, 404, _error("unknown_method", req_method=method))
             return self._record_locked(method, params, 200, self._methods[method](params), delay)
+
+    def _wait_if_held(self, method: str) -> bool:
+        """Wait while `method` is held; whether the call was dropped meanwhile."""
+        with self._lock:
+            gate = self._holds.get(method)
+            if gate is None:
+                return False
+            self._held_calls += 1
+        try:
+            gate.wait(timeout=HOLD_LIMIT_SECONDS)
+        finally:
+            with self._lock:
+                self._held_calls -= 1
+        return gate.dropped
 
     def _auth_refusal(self, token: str | None) -> str | None:
         # Slack answers these with HTTP 200 and ok: false, on every method.

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from storage.db import dialect_insert
 from storage.models import (
+    WORK_KINDS,
     Followup,
+    FollowupKind,
     FollowupPeriod,
     FollowupState,
     Meeting,
@@ -96,11 +98,16 @@ def claim_due_followups(
     batch: int,
     skip_teams: Sequence[str] = (),
     only: Sequence[int] | None = None,
+    kinds: Sequence[FollowupKind] | None = None,
 ) -> list[int]:
     """Take up to `batch` due follow-ups for `dispatcher` until `lease_until`; their ids, oldest first.
     Rows of `skip_teams` (workspaces whose deliveries are paused) stay due, untouched; with `only`, no
-    other row than these is taken (an admin's re-send)."""
-    picked = select(Followup.id).where(_claimable(now))
+    other row than these is taken (an admin's re-send). Scheduled follow-ups unless `kinds` says which:
+    the inbound and outbox rows (`WORK_KINDS`) are `bot.work`'s."""
+    picked = select(Followup.id).where(
+        _claimable(now),
+        Followup.kind.in_(list(kinds)) if kinds is not None else Followup.kind.not_in(list(WORK_KINDS)),
+    )
     if only is not None:
         picked = picked.where(Followup.id.in_(list(only)))
     if skip_teams:

@@ -458,23 +458,6 @@ def expire_offer(session: Session, offer_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def undelivered_offer_ids(session: Session, team_id: str) -> list[int]:
-    """Pending offers whose DM never went out (Slack refused our token then): to send once it works."""
-    return list(
-        session.scalars(
-            select(Offer.id)
-            .where(
-                Offer.team_id == team_id,
-                Offer.status == OfferStatus.PENDING,
-                Offer.message_ts.is_(None),
-                # a mentor's own proposal waits for the student: there is no DM of it to the mentor
-                Offer.origin != OfferOrigin.MENTOR,
-            )
-            .order_by(Offer.id)
-        )
-    )
-
-
 # ------------------------------------------------------------------------------------------------------
 # Matching by hand, and the mentors' queue
 

@@ -7,10 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select, update
 
-from bot.deliver import deliver
 from bot.matching import offer_request, offer_waiting_requests
 from bot.programme import programme_settings
 from bot.sandbox import Sandbox
+from bot.work import deliver
 from storage.models import Member, Offer, OfferStatus, RequestStatus
 from tests.factories import make_mentor, make_request, make_student
 

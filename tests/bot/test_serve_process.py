@@ -3,14 +3,8 @@ Slack over HTTP and answers health checks, against the Slack stand-in."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,34 +16,9 @@ from bot.slack_double import SlackDriver, SlackStandIn
 from bot.slack_double.browser import Browser
 from bot.slack_double.web_api import CLIENT_SECRET
 from storage.db import create_database_engine
+from tests.processes import BotProcess, bot_env, free_port, health, wait_until
 
 SECRET = "serve-test-secret"
-STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, what: str, timeout: float = STARTUP_SECONDS):  # type: ignore[no-untyped-def]
-    """Poll a real process's progress, bounded: we wait for it to start, we do not make time pass."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def health(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
-            return response.status
-    except (urllib.error.URLError, ConnectionError):
-        return None
 
 
 @pytest.fixture
@@ -60,32 +29,14 @@ def slack() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def served(tmp_path: Path, slack: SlackStandIn) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-serve-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
-        "PORT": str(port),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    env = bot_env(f"sqlite:///{tmp_path / 'served.db'}", slack.url, SECRET)
+    process = BotProcess(["serve"], env, tmp_path, free_port())
     try:
-        wait_until(lambda: health(url) == 200 or process.poll() is not None, "the server to start")
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        yield url
+        process.wait_healthy()
+        assert process.url is not None
+        yield process.url
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        assert process.terminate() == 0, process.log
 
 
 def test_serve_migrates_its_database_and_answers_health_checks(served: str, tmp_path: Path) -> None:
@@ -118,39 +69,30 @@ def test_serve_refuses_an_unsigned_request(served: str, slack: SlackStandIn) -> 
 def test_serve_with_add_to_slack_installs_a_school_then_import_and_dispatch_use_its_token(
     tmp_path: Path, slack: SlackStandIn
 ) -> None:
-    port = free_port()
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": os.environ.get("PYTHONPATH", str(Path(__file__).resolve().parents[2])),
+        **bot_env(f"sqlite:///{tmp_path / 'schools.db'}", slack.url, SECRET),
         "HOME": str(tmp_path),  # where Bolt's file stores would appear, were they ever used
         "SLACK_CLIENT_ID": slack.client_id,
         "SLACK_CLIENT_SECRET": CLIENT_SECRET,
         "MENTORBOT_TOKEN_KEY": Fernet.generate_key().decode(),
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'schools.db'}",
-        "PORT": str(port),
     }
-    url = f"http://127.0.0.1:{port}"
-    slack.set_redirect_url(url + "/slack/oauth_redirect")
+    del env["SLACK_BOT_TOKEN"]
     slack.add_workspace("T0AAA", name="Lycée Arago")
     slack.add_user("UANNA", locale="en-GB", team_id="T0AAA", email="anna@arago.example.org")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True
-    )
+    process = BotProcess(["serve"], env, tmp_path, free_port())
     try:
-        wait_until(lambda: health(url) == 200 or process.poll() is not None, "the server to start")
-        assert process.poll() is None
+        process.wait_healthy()
+        assert process.url is not None
+        slack.set_redirect_url(process.url + "/slack/oauth_redirect")
         browser = Browser()
-        page = browser.get(url + "/slack/install")
+        page = browser.get(process.url + "/slack/install")
         slack.approve_next_install("T0AAA", installer="UANNA")
         assert browser.get(page.link("add-to-slack")).status == 200
-        driver = SlackDriver(url + "/slack/events", SECRET, slack, team_id="T0AAA")
+        driver = SlackDriver(process.url + "/slack/events", SECRET, slack, team_id="T0AAA")
         assert driver.slash_command("UANNA", text="help").status == 200
         wait_until(lambda: slack.messages_to("UANNA"), "the help to reach the member", timeout=30)
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        assert process.terminate() == 0, process.log
 
     def mentorbot(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -25,7 +25,7 @@ from bot.slack_double.socket_mode import SocketModeStandIn
 from bot.startup import NotYetReachable, StartupFailure, wait_for
 from storage.db import create_database_engine
 from storage.migrate import alembic_config
-from tests.bot.test_serve_process import free_port, health, wait_until
+from tests.processes import free_port, health, wait_until
 
 BOT_TOKEN = "xoxb-startup-test"
 APP_TOKEN = "xapp-startup-test"

@@ -13,7 +13,7 @@ from bot import ids, slack
 from bot.clock import ManualClock
 from bot.sandbox import Sandbox
 from bot.stats import Period, programme_stats
-from storage.models import DeliveryPause, FollowupState, Member, Mentorship
+from storage.models import DeliveryPause, Followup, FollowupKind, FollowupState, Member, Mentorship
 from tests.bot.test_dispatch import a_student
 from tests.factories import ask_for_mentor, mentor_in_sandbox, shown_text, student_in_sandbox
 from tests.factories_followups import dispatch, due_now, followup, last_with, posted_followup_ids
@@ -34,6 +34,17 @@ def inactive_members(sandbox: Sandbox) -> list[str]:
 
 def accepted_posts_per_recipient(sandbox: Sandbox) -> Counter[str]:
     return Counter(call.params["channel"] for call in sandbox.slack.calls_to("chat.postMessage") if call.ok)
+
+
+def waiting_in_the_outbox(sandbox: Sandbox) -> set[str]:
+    """Whom the outbox's waiting messages are for."""
+    with sandbox.bot.sessions.begin() as session:
+        payloads = session.scalars(
+            select(Followup.payload).where(
+                Followup.kind == FollowupKind.OUTBOX, Followup.state == FollowupState.DUE
+            )
+        )
+        return {payload["user_id"] for payload in payloads if "user_id" in payload}
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -118,9 +129,9 @@ def test_a_request_while_the_token_is_refused_pauses_the_workspace_and_marks_no_
     )
 
     assert answer.status == 200
-    offers = sandbox.slack.calls_to("chat.postMessage")
-    assert {call.params["channel"] for call in offers} >= {"UM1", "UM2"}
-    assert all(call.error == refusal for call in offers)
+    tried = sandbox.slack.calls_to("chat.postMessage")
+    assert tried and all(call.error == refusal for call in tried)  # the first message, refused
+    assert {"UM1", "UM2"} <= waiting_in_the_outbox(sandbox)  # the offers wait, untried
     assert paused_teams(sandbox) == {sandbox.team_id: refusal}
     assert inactive_members(sandbox) == []
     assert not any("listener failed" in message for message in errors_logged(caplog))
@@ -141,6 +152,8 @@ def test_a_request_made_while_the_token_is_refused_reaches_the_mentors_once_it_w
     sandbox.settle()
 
     assert "Any advice?" in shown_text(last_with(sandbox, "UM1", ids.ACCEPT_OFFER))
+    assert accepted_posts_per_recipient(sandbox) == Counter({"USTU": 1, "UM1": 1})  # each once
+    assert waiting_in_the_outbox(sandbox) == set()
 
 
 def test_the_admins_report_says_the_workspace_is_paused(sandbox: Sandbox, clock: ManualClock) -> None:

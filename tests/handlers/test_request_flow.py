@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import ids
-from bot.deliver import deliver
 from bot.matching import offer_waiting_requests
 from bot.outcome import Outcome
 from bot.sandbox import Sandbox
+from bot.work import deliver
 from storage.models import CharterAcceptance, MentoringRequest, Offer, OfferStatus, RequestStatus
 from tests.factories import (
     action_ids,

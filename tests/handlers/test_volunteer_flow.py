@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-import bot.deliver
+import bot.work
 from bot import ids
 from bot.messages.volunteering import CHARTER_ACCEPTED
 from bot.sandbox import Sandbox
@@ -30,13 +30,13 @@ VALID = {
 def offers_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The teams for which waiting requests were offered again; the real matching still runs."""
     asked: list[str] = []
-    real = bot.deliver.offer_waiting_requests
+    real = bot.work.offer_waiting_requests
 
     def spy(context, team_id: str):  # type: ignore[no-untyped-def]
         asked.append(team_id)
         return real(context, team_id)
 
-    monkeypatch.setattr(bot.deliver, "offer_waiting_requests", spy)
+    monkeypatch.setattr(bot.work, "offer_waiting_requests", spy)
     return asked
 
 

@@ -13,7 +13,7 @@ from bot.messages import followups as followup_messages
 from bot.messages.followups import COMMENT_MAX_LENGTH, FollowupContent
 from bot.messages.kit import MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS
 from bot.slack_double.web_api import block_kit_problem
-from storage.models import FollowupKind
+from storage.models import SCHEDULED_KINDS, FollowupKind
 
 WHEN = datetime(2026, 9, 7, 8, 0, tzinfo=UTC)
 LOCALES = ("fr", "en")
@@ -120,7 +120,7 @@ def test_an_empty_feedback_page_says_so(locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_full_history_renders(locale: str) -> None:
     whats = ["started", "ended", "fit", "meeting", "survey_first_meeting", "survey_closing"] + [
-        kind.value for kind in FollowupKind
+        kind.value for kind in SCHEDULED_KINDS
     ]
     entries = [
         messages.HistoryEntry(WHEN + timedelta(days=n), whats[n % len(whats)], "UWHO", WORST_TEXT)
