@@ -35,7 +35,7 @@ from bot.clock import Clock
 from bot.config import Config, OAuthConfig
 from bot.slack import NotInstalled
 from bot.web_clients import build_web_client
-from storage.db import SessionFactory
+from storage.db import SessionFactory, reading
 from storage.models import WorkspaceInstallation
 from storage.queries import installations as queries
 
@@ -110,7 +110,7 @@ class DatabaseInstallationStore(InstallationStore):
     def find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
     ) -> Bot | None:
-        with self._sessions.begin() as session:
+        with reading(self._sessions) as session:
             row = queries.installation_of(session, team_id) if team_id else None
             return self._bot(row) if row is not None else None
 
@@ -124,7 +124,7 @@ class DatabaseInstallationStore(InstallationStore):
     ) -> Installation | None:
         """The workspace's installation; asked for another person's, None: without user scopes, only
         the installer's installation exists."""
-        with self._sessions.begin() as session:
+        with reading(self._sessions) as session:
             row = queries.installation_of(session, team_id) if team_id else None
             if row is None or (user_id is not None and user_id != row.installer_user_id):
                 return None
@@ -157,9 +157,11 @@ class DatabaseInstallationStore(InstallationStore):
     def refreshed_bot(self, team_id: str, rotator: TokenRotator, minutes: int) -> Bot | None:
         """The workspace's bot, its token first refreshed with Slack when it expires within `minutes`.
 
-        The refresh runs while this transaction holds the row: Slack revokes a refresh token once it is
-        used, so two processes refreshing at once would leave one of them with a dead token. The second
-        waits here, then finds the token already fresh. Raises SlackApiError when Slack refuses.
+        The lookup only reads (`reading`): a Web API call made in the middle of a unit of work must not
+        wait for that unit's own lock on SQLite. The refresh runs while its transaction holds the row:
+        Slack revokes a refresh token once it is used, so two processes refreshing at once would leave
+        one of them with a dead token; the second waits, then finds the token already fresh. Raises
+        SlackApiError when Slack refuses.
         """
         bot = self.find_bot(enterprise_id=None, team_id=team_id)
         if bot is None or not _expires_within(bot, minutes):

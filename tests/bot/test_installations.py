@@ -168,3 +168,15 @@ def test_start_up_stops_on_a_key_that_opens_no_stored_token(
         "MENTORBOT_TOKEN_KEY cannot decrypt the stored tokens of workspace T0AAA: add the key they were "
         "stored with back, after the new one (comma-separated)"
     )
+
+
+def test_a_token_is_found_while_a_unit_of_work_holds_the_write_lock(
+    store: DatabaseInstallationStore, sessions: SessionFactory
+) -> None:
+    store.save(installation())
+
+    with sessions.begin() as unit_of_work:  # a listener's unit of work, having written already
+        unit_of_work.execute(text("DELETE FROM oauth_states"))
+        bot = store.find_bot(enterprise_id=None, team_id="T0AAA")
+
+    assert bot is not None and bot.bot_token == "xoxb-aaa-first"
