@@ -36,7 +36,7 @@ from slack_bolt import App
 from sqlalchemy import func, select
 
 from bot import ids
-from bot.app import build_app, build_context, build_web_client
+from bot.app import build_app, build_context
 from bot.cli import _configure_logging
 from bot.clock import SystemClock
 from bot.config import Config
@@ -44,6 +44,7 @@ from bot.context import BotContext
 from bot.runtime import WORK_POLL_SECONDS, LeaseKeeper, WorkLoop
 from bot.sandbox import UNPACED, TrackingExecutor
 from bot.server import build_wsgi_app, start_in_background
+from bot.web_clients import build_web_client
 from handlers import middleware, register_listeners
 from handlers.background import report_listener_failure
 from storage.db import Sessions, create_database_engine, create_session_factory

@@ -27,6 +27,7 @@ from bot.config import (
     log_level_from_env,
     startup_timeout_from_env,
 )
+from bot.context import BotContext
 from bot.startup import StartupFailure, open_database
 from storage.db import create_session_factory
 from storage.migrate import UnknownRevision, migrate_to, upgrade_to_latest
@@ -34,8 +35,16 @@ from storage.migrate import UnknownRevision, migrate_to, upgrade_to_latest
 logger = logging.getLogger("mentorbot")
 
 # Read once into `Config`, then taken out of the environment: Bolt falls back on $SLACK_BOT_TOKEN when
-# it is given a client rather than a token, and then warns at every start that the token is unused.
-_SECRETS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+# it is given a client rather than a token, and then warns at every start that the token is unused; with
+# $SLACK_CLIENT_ID and $SLACK_CLIENT_SECRET it builds OAuth settings of its own, with file stores.
+_SECRETS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "MENTORBOT_TOKEN_KEY",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,9 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     roster.add_argument("path", help="the roster CSV file, e.g. roster.csv")
     roster.add_argument(
+        "--team",
+        metavar="T...",
+        help="the school's workspace id (required with Add to Slack; else checked against the bot token's)",
+    )
+    roster.add_argument(
         "--rate", type=float, default=50, help="users.lookupByEmail calls per minute (Slack Tier 3: 50)"
     )
     roster.set_defaults(run=run_import)
+
+    token_key = commands.add_parser(
+        "token-key",
+        help="print a new key for MENTORBOT_TOKEN_KEY, which encrypts the workspaces' tokens (Add to Slack)",
+    )
+    token_key.set_defaults(run=run_token_key)
 
     demo = commands.add_parser(
         "demo", help="run a whole mentoring programme locally against a Slack stand-in: no tokens, no network"
@@ -257,18 +277,20 @@ def run_serve(args: argparse.Namespace) -> int:
     # The database first: it is what a container started alongside is most likely still waiting for.
     engine = open_database(config.database_url, timeout)
     bot = build_context(config, create_session_factory(engine), works_here=not args.ack_only)
-    team_id = check_bot_token(bot.client_for(""), timeout)
-    # Checked and waited for like the bot token, before anything is written; the WebSocket is then
-    # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
-    socket_url = (
-        open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
-        if mode == "socket"
-        else None
-    )
-    upgrade_to_latest(engine)
-    # One workspace, one token: a school that uninstalled the app and installed it again comes back with
-    # a new SLACK_BOT_TOKEN, which Slack just accepted. Its deliveries resume (nothing if it never left).
-    workspace_returned(bot, team_id)
+    socket_url = None
+    if config.oauth is not None:
+        _check_stored_tokens(bot, engine)
+    else:
+        team_id = check_bot_token(bot.client_for(""), timeout)
+        # Checked and waited for like the bot token, before anything is written; the WebSocket is then
+        # slack_sdk's to open and reopen, and /healthz answers 503 while it is down.
+        if mode == "socket":
+            socket_url = open_socket_mode_url(bot.client_for(""), config.slack_app_token, timeout)
+        upgrade_to_latest(engine)
+        # One workspace, one token: a school that uninstalled the app and installed it again comes back
+        # with a new SLACK_BOT_TOKEN, which Slack just accepted. Its deliveries resume (nothing if it
+        # never left). With Add to Slack, the install callback does this.
+        workspace_returned(bot, team_id)
     app = build_app(bot, token_verified=True)
     stop_requested = _stop_on_signals()
     work = None if args.ack_only else start_work(bot)
@@ -292,8 +314,9 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         server = start_in_background(build_wsgi_app(app, engine, clock=bot.clock), host="0.0.0.0", port=port)
         logger.info(
-            "listening on port %d: POST /slack/events, GET /healthz, GET /metrics%s",
+            "listening on port %d: POST /slack/events, GET /healthz, GET /metrics%s%s",
             port,
+            ", GET /slack/install, GET /slack/oauth_redirect" if config.oauth is not None else "",
             " (ack-only: workers carry out the work)" if args.ack_only else "",
         )
         stop_taking = server.stop
@@ -317,8 +340,11 @@ def run_worker(args: argparse.Namespace) -> int:
     port = checked_port(args.port, "--port") if args.port is not None else None
     engine = open_database(config.database_url, config.startup_timeout_seconds)
     bot = build_context(config, create_session_factory(engine))
-    check_bot_token(bot.client_for(""), config.startup_timeout_seconds)
-    upgrade_to_latest(engine)
+    if config.oauth is not None:
+        _check_stored_tokens(bot, engine)
+    else:
+        check_bot_token(bot.client_for(""), config.startup_timeout_seconds)
+        upgrade_to_latest(engine)
     build_app(bot, token_verified=True)  # registers every listener's handler, by name, for the work
     stop_requested = _stop_on_signals()
     work = start_work(bot)
@@ -332,6 +358,18 @@ def run_worker(args: argparse.Namespace) -> int:
     )
     stop_requested.wait()
     return work.stop(health.stop if health else (lambda: None))
+
+
+def _check_stored_tokens(bot: BotContext, engine: Engine) -> None:
+    """Add to Slack: no token of our own to check with Slack. The workspaces' tokens are in the database,
+    which must be migrated to hold them, and they must open with MENTORBOT_TOKEN_KEY."""
+    from bot.installations import installation_store
+    from bot.startup import check_token_key
+
+    assert bot.config.oauth is not None
+    upgrade_to_latest(engine)
+    installed = check_token_key(installation_store(bot.config.oauth, bot.sessions))
+    logger.info("Add to Slack: mentorbot is installed in %d workspaces", installed)
 
 
 def _stop_on_signals() -> threading.Event:
@@ -388,11 +426,16 @@ def run_import(args: argparse.Namespace) -> int:
         print("mentorbot: --rate must be above 0", file=sys.stderr)
         return 1
     config = Config.from_env(needs_signing_secret=False)
+    if config.oauth is not None and not args.team:
+        raise ConfigError(
+            "import needs --team T... with Add to Slack (SLACK_CLIENT_ID): the id of the school's workspace "
+            "the roster is for"
+        )
     engine = _open_migrated_database(config.database_url, config.startup_timeout_seconds)
     try:
         bot = build_context(config, create_session_factory(engine))
         progress = progress_bar(sys.stdout) if sys.stdout.isatty() else (lambda done, total: None)
-        report = import_roster(bot, file, name, Pacer(args.rate), progress)
+        report = import_roster(bot, file, name, Pacer(args.rate), progress, team_id=args.team)
     except RosterError as error:
         print("\n".join(error.problems), file=sys.stderr)
         print(f"mentorbot: {name} was not imported: nothing was written", file=sys.stderr)
@@ -403,6 +446,15 @@ def run_import(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print("\n".join(report.lines(name)))
+    return 0
+
+
+def run_token_key(args: argparse.Namespace) -> int:
+    """A new Fernet key, alone on its line so that it can be piped. To change keys, put the new one first
+    and keep the old one after a comma: `serve` re-encrypts the stored tokens with the first at start."""
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
     return 0
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -26,7 +28,12 @@ LOG_FORMATS = ("text", "json")
 _WHERE_TO_FIND = {
     "SLACK_BOT_TOKEN": "Slack app settings > OAuth & Permissions > Bot User OAuth Token (xoxb-...)",
     "SLACK_SIGNING_SECRET": "Slack app settings > Basic Information > App Credentials > Signing Secret",
+    "SLACK_CLIENT_ID": "Slack app settings > Basic Information > App Credentials > Client ID",
+    "SLACK_CLIENT_SECRET": "Slack app settings > Basic Information > App Credentials > Client Secret",
 }
+# Setting both turns on "Add to Slack" (OAuth): one deployment, each school's workspace with its own token.
+OAUTH_CREDENTIALS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+MAKE_A_TOKEN_KEY = "make one with `mentorbot token-key` and put it in .env"
 # How Slack's tokens begin: a bot token is `xoxb-`, an app-level (Socket Mode) token `xapp-`.
 BOT_TOKEN_PREFIX = "xoxb-"
 APP_TOKEN_PREFIX = "xapp-"
@@ -37,9 +44,25 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class OAuthConfig:
+    """ "Add to Slack": the app's credentials, and the keys that encrypt each workspace's tokens at rest."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    # Fernet keys: the first encrypts, any of them decrypts (MultiFernet). A new key goes first and the
+    # old one stays after it until `serve` has re-encrypted the stored tokens with the new one.
+    token_keys: tuple[str, ...] = field(repr=False)
+    # Where Slack sends the installer back; unset, Slack uses the app's first Redirect URL.
+    redirect_uri: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
-    slack_bot_token: str
+    """One workspace with `slack_bot_token` (`SLACK_BOT_TOKEN`), or any number with `oauth`: never both."""
+
     slack_signing_secret: str
+    slack_bot_token: str | None = None
+    oauth: OAuthConfig | None = None
     slack_app_token: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str | None = None
@@ -63,6 +86,10 @@ class Config:
     # The admins' Monday digest (bot.followups.plan_weekly_digest); MENTORBOT_WEEKLY_DIGEST=0 turns it off.
     weekly_digest: bool = True
 
+    def __post_init__(self) -> None:
+        if (self.slack_bot_token is None) == (self.oauth is None):
+            raise ValueError("a Config has a bot token (one workspace) or OAuth settings (many): exactly one")
+
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
@@ -80,17 +107,34 @@ class Config:
         """Build the configuration from `environ` (the process environment by default).
 
         Only a command that receives Slack's requests (`serve`) needs the signing secret; `import` and
-        `dispatch` only call Slack, so an operator can run them with the bot token alone.
+        `dispatch` only call Slack, so an operator can run them with the bot token alone (or, with Add to
+        Slack, the app's client id and secret, which refresh rotating tokens, and the token key).
         """
         env = os.environ if environ is None else environ
-        required = [name for name in _WHERE_TO_FIND if needs_signing_secret or name != "SLACK_SIGNING_SECRET"]
+        bot_token = env.get("SLACK_BOT_TOKEN", "").strip() or None
+        oauth_set = [name for name in OAUTH_CREDENTIALS if env.get(name, "").strip()]
+        if bot_token and oauth_set:
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN and {' and '.join(oauth_set)} are both set: keep SLACK_BOT_TOKEN to serve "
+                "one workspace, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET without it to let schools add "
+                "mentorbot to their workspace (Add to Slack)"
+            )
+        required = list(OAUTH_CREDENTIALS) if oauth_set else ["SLACK_BOT_TOKEN"]
+        if needs_signing_secret:
+            required.append("SLACK_SIGNING_SECRET")
         missing = [name for name in required if not env.get(name, "").strip()]
         if missing:
             name = missing[0]
             raise ConfigError(f"{name} is not set: find it in {_WHERE_TO_FIND[name]}, then put it in .env")
-        bot_token = env["SLACK_BOT_TOKEN"].strip()
         app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
-        _check_token_shapes(bot_token, app_token)
+        oauth = _oauth_from_env(env) if oauth_set else None
+        if oauth is not None and app_token is not None:
+            raise ConfigError(
+                "SLACK_APP_TOKEN (Socket Mode) is set with SLACK_CLIENT_ID: the Add to Slack pages and "
+                "Slack's redirect need mentorbot's HTTP mode, so unset SLACK_APP_TOKEN"
+            )
+        if bot_token is not None:
+            _check_token_shapes(bot_token, app_token)
 
         default_locale = env.get("MENTORBOT_DEFAULT_LOCALE", "fr").strip().lower() or "fr"
         if default_locale not in SUPPORTED_LOCALES:
@@ -99,8 +143,9 @@ class Config:
                 + ", ".join(SUPPORTED_LOCALES)
             )
         return cls(
-            slack_bot_token=bot_token,
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_bot_token=bot_token,
+            oauth=oauth,
             slack_app_token=app_token,
             database_url=database_url_from_env(env),
             slack_api_url=env.get("SLACK_API_URL", "").strip() or None,
@@ -120,6 +165,47 @@ class Config:
             weekly_digest=env.get("MENTORBOT_WEEKLY_DIGEST", "1").strip().lower()
             not in ("0", "false", "no", "off"),
         )
+
+
+def _oauth_from_env(env: Mapping[str, str]) -> OAuthConfig:
+    redirect_uri = env.get("SLACK_REDIRECT_URI", "").strip() or None
+    if redirect_uri is not None:
+        parts = urlsplit(redirect_uri)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ConfigError(
+                f"SLACK_REDIRECT_URI={redirect_uri!r} is not a web address: use the Redirect URL of Slack "
+                "app settings > OAuth & Permissions, e.g. https://mentorbot.example.org/slack/oauth_redirect"
+            )
+    return OAuthConfig(
+        client_id=env["SLACK_CLIENT_ID"].strip(),
+        client_secret=env["SLACK_CLIENT_SECRET"].strip(),
+        token_keys=token_keys_from_env(env),
+        redirect_uri=redirect_uri,
+    )
+
+
+def token_keys_from_env(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """`MENTORBOT_TOKEN_KEY`: one Fernet key, or several comma-separated (the newest first).
+
+    The message of a malformed one says which, never what it holds.
+    """
+    env = os.environ if environ is None else environ
+    keys = tuple(key.strip() for key in env.get("MENTORBOT_TOKEN_KEY", "").split(",") if key.strip())
+    if not keys:
+        raise ConfigError(
+            "MENTORBOT_TOKEN_KEY is not set: the workspaces' tokens are stored encrypted with it; "
+            + MAKE_A_TOKEN_KEY
+        )
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:  # binascii.Error for bad base64 is a ValueError too
+            which = f"key {position} of {len(keys)}" if len(keys) > 1 else "its key"
+            raise ConfigError(
+                f"MENTORBOT_TOKEN_KEY: {which} is not a Fernet key (44 characters of URL-safe base64): "
+                + MAKE_A_TOKEN_KEY
+            ) from None
+    return keys
 
 
 def _check_token_shapes(bot_token: str, app_token: str | None) -> None:

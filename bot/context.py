@@ -32,8 +32,8 @@ class SlackClients(Protocol):
         ...
 
     def forget(self, team_id: str) -> None:
-        """The workspace uninstalled the app or revoked its bot token: with OAuth, its tokens are deleted;
-        with one workspace's `SLACK_BOT_TOKEN`, there is nothing to delete."""
+        """The workspace uninstalled mentorbot or revoked its tokens: drop its clients, and delete the
+        tokens we keep for it (Add to Slack). Its programme's data stays; a reinstall brings new tokens."""
         ...
 
 

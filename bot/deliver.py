@@ -10,14 +10,14 @@ Steps 1 and 2 are shown at once (`show_at_once`); the messages of steps 3 and 4 
 with the change that caused them (`bot.outbox`, `bot.work`), each delivered here (`deliver_item`) and
 its Slack failure, if any, returned for the row's bookkeeping. What the programme decided is already
 committed, so a Slack failure costs a message, never the decision. A refused token pauses the workspace
-(`bot.slack`).
+(`bot.slack`), and so does a workspace with no token at all: each step asks for its client inside its
+attempt, where `NotInstalled` is caught like Slack's refusals.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from slack_bolt.context.respond import Respond
 
@@ -48,11 +48,11 @@ def show_at_once(
 ) -> None:
     """The parts of `outcome` that cannot wait: the modal, the modal update, the person's own upload and
     the answer it decides."""
-    client = bot.client_for(team_id)
     if outcome.modal is not None:
         if trigger_id:
             show = slack.push_modal if outcome.push_modal else slack.open_modal
-            _attempt(bot, team_id, "open a modal", partial(show, client, trigger_id, outcome.modal))
+            modal = outcome.modal
+            _attempt(bot, team_id, "open a modal", lambda: show(bot.client_for(team_id), trigger_id, modal))
         else:
             logger.warning("a modal was to open without a trigger_id: not shown")
     if outcome.modal_update is not None:
@@ -61,7 +61,9 @@ def show_at_once(
             bot,
             team_id,
             "update a modal",
-            partial(slack.update_modal, client, change.view_id, change.view_hash, change.view),
+            lambda: slack.update_modal(
+                bot.client_for(team_id), change.view_id, change.view_hash, change.view
+            ),
         )
     if outcome.upload is not None and person is not None:
         answer = _upload(bot, team_id, person, outcome.upload)
@@ -80,7 +82,7 @@ def deliver_item(bot: BotContext, team_id: str, item: OutboxItem) -> SlackFailur
             bot,
             team_id,
             "update a message",
-            partial(slack.update_message, bot.client_for(team_id), item.channel_id, item.ts, item.message),
+            lambda: slack.update_message(bot.client_for(team_id), item.channel_id, item.ts, item.message),
         )
     if isinstance(item, Home):
         someone = known_person(bot, team_id, item.user_id)
@@ -89,7 +91,7 @@ def deliver_item(bot: BotContext, team_id: str, item: OutboxItem) -> SlackFailur
             bot,
             team_id,
             "refresh a Home",
-            partial(slack.publish_home, bot.client_for(team_id), someone.user_id, view),
+            lambda: slack.publish_home(bot.client_for(team_id), someone.user_id, view),
         )
     raise TypeError(f"not a message: {type(item).__name__}")  # a Reoffer is work, `bot.work`'s
 
@@ -174,7 +176,7 @@ def _answer(bot: BotContext, team_id: str, reply: Reply) -> SlackFailure | None:
         bot,
         team_id,
         "answer in a DM",
-        partial(slack.post_message, bot.client_for(team_id), reply.user_id, reply.message),
+        lambda: slack.post_message(bot.client_for(team_id), reply.user_id, reply.message),
     )
 
 

@@ -110,3 +110,24 @@ def locale_from_slack(slack_locale: str | None, default: str) -> str:
         if language in SUPPORTED_LOCALES:
             return language
     return default
+
+
+def locale_from_accept_language(header: str | None) -> str:
+    """The language we speak that a browser's `Accept-Language` prefers, by its q-values ("fr-CH,
+    en;q=0.8" is French, "en-GB,fr;q=0.5" English; the first named wins a tie), English when it names
+    neither: for the web pages of Add to Slack, seen before anyone's Slack language is known."""
+    best, best_weight = "en", 0.0
+    for part in (header or "").split(","):
+        tag, *parameters = part.split(";")
+        language = tag.strip().split("-")[0].lower()
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if language in SUPPORTED_LOCALES and weight > best_weight:
+            best, best_weight = language, weight
+    return best

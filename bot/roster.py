@@ -256,9 +256,11 @@ def import_roster(
     """Parse, look up, then write in one transaction, for workspace `team_id` (the bot token's own in
     single-workspace mode). Raises `RosterError` or `LookupFailed` before any write. Idempotent: a
     member already as the roster says is left alone and not counted as changed."""
-    client = bot.client_for(team_id or "")
     try:
+        client = bot.client_for(team_id or "")
         token_team = slack.team_of_token(client)
+    except slack.NotInstalled as error:
+        raise LookupFailed(f"{error}: add it to that workspace first (/slack/install)") from None
     except SlackApiError as error:
         raise LookupFailed(f"auth.test failed: {error.response.get('error')}") from error
     if team_id is not None and token_team != team_id:

@@ -3,30 +3,40 @@ Slack's Web API, and a driver that sends signed requests as Slack would.
 
 The test suite, `mentorbot demo` and the benchmarks all run mentorbot this way, so what the demo shows and
 what the benchmarks measure is what the tests prove.
+
+With `oauth=True` it is a deployment for many schools (Add to Slack): no bot token, each workspace
+installed through the install page and Slack's authorize page (`Sandbox.install`), then driven as
+itself (`Sandbox.in_workspace`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.app import build_app, build_context, build_web_client
 from bot.clock import Clock
-from bot.config import Config
+from bot.config import Config, OAuthConfig
 from bot.context import BotContext
 from bot.server import RunningServer, build_wsgi_app, start_in_background
 from bot.slack_double import SlackDriver, SlackResponse, SlackStandIn
+from bot.slack_double.browser import Browser, Page
+from bot.slack_double.web_api import CLIENT_SECRET, ROTATING_TOKEN_SECONDS
 from storage.db import create_database_engine, create_session_factory
 
 SIGNING_SECRET = "sandbox-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-token"
 UNPACED = 1_000_000  # messages a minute to one workspace: more than any test sends
+# The key the OAuth sandbox encrypts its workspaces' tokens with.
+TOKEN_KEY = Fernet.generate_key().decode()
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -109,6 +119,32 @@ class Sandbox:
         self.settle()
         return response
 
+    def in_workspace(self, team_id: str) -> Sandbox:
+        """The same bot, driven from another workspace: its commands and clicks come from `team_id`.
+        Stop the original sandbox, not this view of it."""
+        driver = SlackDriver(self.server.url + "/slack/events", SIGNING_SECRET, self.slack, team_id=team_id)
+        return dataclasses.replace(self, driver=driver, team_id=team_id)
+
+    def install(
+        self,
+        team_id: str,
+        installer: str,
+        *,
+        browser: Browser | None = None,
+        rotating: bool = False,
+        expires_in: int = ROTATING_TOKEN_SECONDS,
+    ) -> Page:
+        """`installer` adds mentorbot to `team_id` (added to the stand-in first): the install page, its
+        "Add to Slack" link, "Allow" on Slack's page, back to the bot. The page the browser ends on."""
+        browser = browser or Browser()
+        install_page = browser.get(self.server.url + "/slack/install")
+        self.slack.approve_next_install(
+            team_id, installer=installer, rotating=rotating, expires_in=expires_in
+        )
+        landed = browser.get(install_page.link("add-to-slack"))
+        self.settle()
+        return landed
+
     def stop(self) -> None:
         self.server.stop()
         self.executor.shutdown(wait=True)
@@ -125,15 +161,18 @@ def start_sandbox(
     listener_threads: int = 16,
     engine: Engine | None = None,
     weekly_digest: bool = False,
+    oauth: bool = False,
 ) -> Sandbox:
-    """Start mentorbot against a stand-in for Slack, on a database that is already migrated.
+    """Start mentorbot against a stand-in for Slack, on a database that is already migrated: with the
+    one bot token `BOT_TOKEN`, or with `oauth` as a deployment for many workspaces (Add to Slack).
 
     The admins' Monday digest is off unless asked for: the flows tests drive step over Mondays, and a
     digest in every one of them would only be noise in what they check."""
     slack = SlackStandIn().start()
     config = Config(
-        slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
+        slack_bot_token=None if oauth else BOT_TOKEN,
+        oauth=OAuthConfig(slack.client_id, CLIENT_SECRET, (TOKEN_KEY,)) if oauth else None,
         database_url=database_url,
         slack_api_url=slack.url,
         admins=admins,
@@ -149,6 +188,7 @@ def start_sandbox(
     bot = build_context(config, create_session_factory(engine), clock, follow_ups=executor)
     app = build_app(bot)
     server = start_in_background(build_wsgi_app(app, engine, clock=clock))
+    slack.set_redirect_url(server.url + "/slack/oauth_redirect")  # the app's Redirect URL, as in its settings
     driver = SlackDriver(server.url + "/slack/events", SIGNING_SECRET, slack)
     return Sandbox(
         slack=slack, bot=bot, engine=engine, app=app, server=server, driver=driver, executor=executor

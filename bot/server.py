@@ -1,5 +1,6 @@
 """The HTTP face of mentorbot: Slack's requests at `POST /slack/events`, a health check at `GET /healthz`,
-Prometheus' scrape at `GET /metrics`.
+Prometheus' scrape at `GET /metrics`, and with Add to Slack (OAuth mode) the install page and Slack's
+redirect (`GET /slack/install`, `GET /slack/oauth_redirect`). Anything else is 404.
 
 Served by waitress, a production WSGI server with a thread pool, rather than Bolt's development server.
 """
@@ -37,6 +38,17 @@ MAX_REQUEST_BODY_BYTES = 1024 * 1024
 HTTP_THREADS = 16
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+
+# The install pages are for people's browsers: never cached (each carries a fresh state), never framed
+# (no clickjacking of the "Add to Slack" link), and the redirect's URL, which carries the code and the
+# state, is not sent on as a Referer by the links the pages hold.
+PAGE_HEADERS = [
+    ("Cache-Control", "no-store"),
+    ("X-Frame-Options", "DENY"),
+    ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,8 @@ def build_wsgi_app(
     """
     slack_handler = SlackRequestHandler(bolt_app, path=SLACK_EVENTS_PATH) if bolt_app else None
     metrics = make_wsgi_app(metrics_registry(engine, clock))
+    flow = bolt_app.oauth_flow if bolt_app else None
+    page_paths = {flow.install_path, flow.redirect_uri_path} if flow else set()
 
     def health(start_response: Callable) -> list[bytes]:
         if socket_connected is not None and not socket_connected():
@@ -121,20 +135,27 @@ def build_wsgi_app(
             body = health(recording_start_response)
         elif method == "GET" and path == METRICS_PATH:
             body = metrics(environ, recording_start_response)
-        elif slack_handler is not None:
-            read = read_slack_request(environ) if method == "POST" else None
-            if read is not None and read.refusal is not None:
+        elif slack_handler is not None and method == "POST" and path == SLACK_EVENTS_PATH:
+            read = read_slack_request(environ)
+            if read.refusal is not None:
                 recording_start_response(read.refusal[0], [("Content-Type", "application/json")])
                 body = [read.refusal[1]]
             else:
                 body = slack_handler(environ, recording_start_response)
                 # Only what Slack got a 2xx for is an ack: forged, unhandled and failed requests are not.
-                if read is not None and status_seen and status_seen[0].startswith("2"):
+                if status_seen and status_seen[0].startswith("2"):
                     count_ack(read.kind, time.perf_counter() - started)
+        elif slack_handler is not None and method == "GET" and path in page_paths:
+
+            def page_start_response(status: str, headers: list, exc_info=None):  # type: ignore[no-untyped-def]
+                return recording_start_response(status, [*headers, *PAGE_HEADERS], exc_info)
+
+            body = slack_handler(environ, page_start_response)
         else:
             recording_start_response("404 Not Found", [("Content-Type", "text/plain")])
             body = [b"not found\n"]
-        # Method, path, status and time only: bodies carry people's words and headers carry signatures.
+        # Method, path, status and time only: bodies carry people's words, headers carry signatures, and
+        # the redirect's query string carries the code and the state.
         logger.info(
             "%s %s %s %.1fms",
             method,

@@ -5,8 +5,9 @@ them, and the few reads the programme needs (a member's profile, the bot's own w
 e-mail) are here too. Nothing else in `bot/` or `handlers/` touches a Web API client.
 
 Slack's failures fall in five kinds (`Trouble`), and each is handled in one way wherever it happens:
-- our token is refused (`TOKEN_ERRORS`): the workspace's deliveries pause — nothing is marked failed
-  and no member is touched — until a call with the token succeeds again (`resume_if_paused`);
+- our token is refused (`TOKEN_ERRORS`), or the workspace has none (`NotInstalled`): its deliveries
+  pause — nothing is marked failed and no member is touched — until a call with its token succeeds
+  again (`resume_if_paused`);
 - the recipient is gone (`RECIPIENT_GONE_ERRORS`): nothing more is sent or offered to them;
 - rate limited (429): wait for `Retry-After`;
 - transient (5xx, network, Slack's own "try again" codes): try again later;
@@ -35,7 +36,16 @@ logger = logging.getLogger(__name__)
 # token"; "token_revoked", "token_expired", "invalid_auth", "not_authed"; "team_disabled" — the
 # workspace itself was disabled).
 TOKEN_ERRORS = frozenset(
-    {"invalid_auth", "not_authed", "token_revoked", "token_expired", "team_disabled", "account_inactive"}
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "team_disabled",
+        "account_inactive",
+        # oauth.v2.access refusing a rotating token's refresh token: only a reinstall gives a new one.
+        "invalid_refresh_token",
+    }
 )
 # Answers meaning the person cannot be reached any more. chat.postMessage to a user id answers
 # `channel_not_found` when no such user can be written to, and `cannot_dm_bot` for a bot user;
@@ -66,12 +76,24 @@ class SlackFailure:
         return self.code
 
 
+class NotInstalled(Exception):
+    """No token for this workspace: mentorbot was never added to it with Add to Slack, or it was
+    uninstalled. Read like a token Slack refuses: the workspace's deliveries wait for a (re)install."""
+
+    def __init__(self, team_id: str) -> None:
+        super().__init__(f"mentorbot is not installed in workspace {team_id or '(none named)'}")
+        self.team_id = team_id
+
+
 # What slack_sdk raises: SlackApiError for Slack's answers (and an upload URL's HTTP error),
-# SlackRequestError for a request it could not make, OSError (URLError among them) for the network.
-SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError)
+# SlackRequestError for a request it could not make, OSError (URLError among them) for the network;
+# and NotInstalled, raised before any request when a workspace has no token at all.
+SLACK_FAILURES = (SlackApiError, SlackRequestError, OSError, NotInstalled)
 
 
 def failure_of(error: Exception) -> SlackFailure:
+    if isinstance(error, NotInstalled):
+        return SlackFailure(Trouble.TOKEN, "not_installed")
     if isinstance(error, SlackApiError):
         response = error.response
         code = (response.get("error") if isinstance(response.data, dict) else None) or "unknown_error"
@@ -133,6 +155,11 @@ def upload_files(client: WebClient, user_id: str, files: Sequence[dict], comment
     """Files to a person's DM. Raises one of `SLACK_FAILURES`, whichever of the three steps failed."""
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(channel=channel, file_uploads=list(files), initial_comment=comment)
+
+
+def revoke_token(client: WebClient) -> None:
+    """auth.revoke: the client's token stops working at once."""
+    client.auth_revoke()
 
 
 # ------------------------------------------------------------------------------------------------------

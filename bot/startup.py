@@ -1,4 +1,5 @@
-"""What `mentorbot` checks before it serves: the database answers, Slack accepts the tokens.
+"""What `mentorbot` checks before it serves: the database answers, Slack accepts the tokens (one bot
+token), or the workspaces' stored tokens open with MENTORBOT_TOKEN_KEY (Add to Slack).
 
 Each failure ends the command with one line for the operator and an exit code, never a traceback:
 2 when something in the configuration has to change (a wrong token, a malformed or unwritable
@@ -22,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot import slack
+from bot.installations import DatabaseInstallationStore, UndecryptableToken
 from storage.db import create_database_engine
 
 logger = logging.getLogger("mentorbot")
@@ -182,6 +184,19 @@ def check_bot_token(client: WebClient, timeout_seconds: float) -> str:
             raise _slack_trouble(error, "SLACK_BOT_TOKEN", "auth.test") from None
 
     return wait_for(f"Slack at {client.base_url}", ask, timeout_seconds)
+
+
+def check_token_key(store: DatabaseInstallationStore) -> int:
+    """How many workspaces are installed, once every stored token opened with MENTORBOT_TOKEN_KEY and
+    was encrypted again with its first key (after which an older key may be removed from it)."""
+    try:
+        return store.rekey()
+    except UndecryptableToken as error:
+        raise StartupFailure(
+            f"MENTORBOT_TOKEN_KEY cannot decrypt the stored tokens of workspace {error.team_id}: add the key "
+            "they were stored with back, after the new one (comma-separated)",
+            CONFIGURATION,
+        ) from None
 
 
 def open_socket_mode_url(client: WebClient, app_token: str, timeout_seconds: float) -> str:

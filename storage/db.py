@@ -5,7 +5,8 @@ Callers own their transactions: `with sessions.begin() as session:` around one u
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 from sqlalchemy import Engine, create_engine, event
@@ -81,9 +82,24 @@ def _create_sqlite_engine(url: str) -> Engine:
     def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
         # writer got there first; taking the write lock up front makes concurrent units of work queue.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # One that only reads (`reading`) needs no lock: WAL shows it the last committed state.
+        read_only = connection.get_execution_options().get(_READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+_READ_ONLY = "mentorbot_read_only"
+
+
+@contextmanager
+def reading(sessions: SessionFactory) -> Iterator[Session]:
+    """A session that only reads, and so never waits for SQLite's write lock: for a read that may happen
+    while the same thread's unit of work holds it (a workspace's token, looked up for a Web API call made
+    in the middle of a unit of work), which would otherwise wait for itself."""
+    with sessions() as session:
+        session.connection(execution_options={_READ_ONLY: True})
+        yield session
 
 
 def dialect_insert(session: Session):  # type: ignore[no-untyped-def]

@@ -736,3 +736,36 @@ class Kudos(Base):
     status: Mapped[KudosStatus] = mapped_column(String(16), default=KudosStatus.ASKED)
     asked_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class WorkspaceInstallation(Base):
+    """mentorbot added to a school's workspace with "Add to Slack": one row a workspace, replaced when
+    the school reinstalls (new scopes, a new token) or a rotating token is refreshed. Its tokens arrive
+    here already encrypted (`bot.installations`): no column ever holds one in clear."""
+
+    __tablename__ = "installations"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    # The Enterprise Grid organisation of a workspace installed on its own (org-wide installs are refused).
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    bot_user_id: Mapped[str] = mapped_column(String(32))
+    bot_id: Mapped[str] = mapped_column(String(32))
+    # Comma-separated, as Slack granted them.
+    bot_scopes: Mapped[str] = mapped_column(Text)
+    encrypted_bot_token: Mapped[str] = mapped_column(Text)
+    # With Slack's token rotation on: the refresh token, and when the bot token stops working.
+    encrypted_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None]
+    installer_user_id: Mapped[str] = mapped_column(String(32))
+    installed_at: Mapped[datetime]
+
+
+class OAuthState(Base):
+    """An "Add to Slack" under way: the `state` handed to Slack, good for one callback until it expires."""
+
+    __tablename__ = "oauth_states"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime]

@@ -110,3 +110,14 @@ def sandbox(database_url: str, clock: ManualClock) -> Iterator[Sandbox]:
         assert running.slack.block_kit_errors == [], running.slack.block_kit_errors
     finally:
         running.stop()
+
+
+@pytest.fixture
+def oauth_sandbox(database_url: str, clock: ManualClock) -> Iterator[Sandbox]:
+    """mentorbot as one deployment for many schools (Add to Slack), no workspace installed yet."""
+    running = start_sandbox(database_url, clock, oauth=True)
+    try:
+        yield running
+        assert running.slack.block_kit_errors == [], running.slack.block_kit_errors
+    finally:
+        running.stop()

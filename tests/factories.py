@@ -189,7 +189,9 @@ def student_in_sandbox(
     sandbox: Sandbox, user_id: str, *, locale: str = "fr", real_name: str | None = None
 ) -> int:
     """A student known to Slack and to mentorbot; returns their member id."""
-    sandbox.slack.add_user(user_id, locale=SLACK_LOCALES[locale], real_name=real_name)
+    sandbox.slack.add_user(
+        user_id, locale=SLACK_LOCALES[locale], real_name=real_name, team_id=sandbox.team_id
+    )
     with sandbox.bot.sessions.begin() as session:
         return make_student(session, sandbox.team_id, user_id, locale=locale).id
 
@@ -198,7 +200,9 @@ def mentor_in_sandbox(
     sandbox: Sandbox, user_id: str, *, locale: str = "fr", real_name: str | None = None, **profile: object
 ) -> int:
     """A mentor known to Slack and to mentorbot (profile as in `make_mentor`); returns their member id."""
-    sandbox.slack.add_user(user_id, locale=SLACK_LOCALES[locale], real_name=real_name)
+    sandbox.slack.add_user(
+        user_id, locale=SLACK_LOCALES[locale], real_name=real_name, team_id=sandbox.team_id
+    )
     with sandbox.bot.sessions.begin() as session:
         return make_mentor(
             session,

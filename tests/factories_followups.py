@@ -48,9 +48,10 @@ def matched_pair(
 ) -> Pair:
     """A student and a mentor matched at the clock's time, with the match's follow-ups planned (as the
     accept does), both known to the stand-in with their time zones."""
-    sandbox.slack.add_user(student_user, locale=SLACK_LOCALES[student_locale], tz=student_tz)
-    sandbox.slack.add_user(mentor_user, locale=SLACK_LOCALES[mentor_locale], tz=mentor_tz)
-    sandbox.slack.add_user("UADMIN", locale="en-GB")  # the sandbox's MENTORBOT_ADMINS
+    team = sandbox.team_id
+    sandbox.slack.add_user(student_user, locale=SLACK_LOCALES[student_locale], tz=student_tz, team_id=team)
+    sandbox.slack.add_user(mentor_user, locale=SLACK_LOCALES[mentor_locale], tz=mentor_tz, team_id=team)
+    sandbox.slack.add_user("UADMIN", locale="en-GB", team_id=team)  # the sandbox's MENTORBOT_ADMINS
     now = clock.now()
     with sandbox.bot.sessions.begin() as session:
         student = make_student(session, sandbox.team_id, student_user, locale=student_locale)

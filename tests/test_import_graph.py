@@ -33,6 +33,7 @@ MESSAGES_MAY_IMPORT = ("bot.messages", "bot.i18n", "bot.ids", "storage.models")
 WEB_API_METHODS = frozenset(
     {
         "auth_test",
+        "auth_revoke",
         "apps_connections_open",
         "chat_postMessage",
         "chat_postEphemeral",

@@ -34,6 +34,8 @@ SCHEMA = Path(__file__).parent / "manifest_schema" / "manifest.schema.1.0.0.json
 # that is missing here fails the scope test: look its scopes up at https://api.slack.com/methods.
 METHOD_SCOPES: dict[str, set[str]] = {
     "auth_test": set(),
+    # A refused org-wide install's token, revoked (bot.oauth).
+    "auth_revoke": set(),
     # Called with the app-level token (Socket Mode), whose scope connections:write is not a bot scope.
     "apps_connections_open": set(),
     "chat_postMessage": {"chat:write"},

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+import yaml
+
 MANIFEST = "manifest.yml"
 ENV_EXAMPLE = ".env.example"
 
@@ -17,6 +19,12 @@ ENV_EXAMPLE = ".env.example"
 def manifest_text() -> str:
     """The Slack app manifest to paste into https://api.slack.com/apps (Create New App > From a manifest)."""
     return _read(MANIFEST)
+
+
+def bot_scopes() -> list[str]:
+    """The manifest's bot scopes: what Add to Slack asks each workspace for. One list, which
+    tests/test_manifest.py holds to exactly what the code's Web API calls and events need."""
+    return list(yaml.safe_load(manifest_text())["oauth_config"]["scopes"]["bot"])
 
 
 def env_example_text() -> str:

@@ -9,18 +9,25 @@ really does: refuse a revoked or unknown token on every method, rate-limit (one 
 past a rate: ``limit_rate``), fail a method, drop the upload step of files_upload_v2, or keep taking
 messages to a member who was deactivated.
 
+It also plays Slack's side of "Add to Slack": its authorize page (``/oauth/v2/authorize``) sends the
+browser back to the app with a code once a test has said who approves the install, and oauth.v2.access
+exchanges the code for a bot token of that workspace (or refreshes a rotating one). A token belongs to
+one workspace: auth.test answers for it, and people of another workspace are not found with it.
+
 Everything is held in memory behind one lock; the HTTP server runs in a daemon thread on 127.0.0.1,
 port 0, so any number of stand-ins can run side by side.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import dataclasses
 import itertools
 import json
 import math
+import secrets
 import socket
 import struct
 import threading
@@ -30,7 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
@@ -52,6 +59,13 @@ UPLOAD_FAULTS = ("http_500", "connection_reset")
 # authentication errors of the Web API's common error table (docs.slack.dev/reference/methods/*, "Errors").
 AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
+# The app's credentials (Basic Information > App Credentials) the stand-in checks in oauth.v2.access.
+CLIENT_ID = "1700000000001.1700000000002"
+CLIENT_SECRET = "standin-client-secret"
+# Slack's authorization codes work once, for ten minutes; rotating tokens live twelve hours.
+CODE_LIFETIME_SECONDS = 600
+ROTATING_TOKEN_SECONDS = 43200
+
 # Form-encoded calls carry these as JSON strings; tests want them as Python objects.
 _JSON_STRING_PARAMS = ("blocks", "view", "attachments", "files", "metadata")
 
@@ -61,13 +75,16 @@ _FIRST_TS_MICROS = 1_700_000_000_000_100
 
 @dataclass(frozen=True)
 class RecordedCall:
-    """One request the bot made, with what the stand-in answered (failed attempts are recorded too)."""
+    """One request the bot made, with what the stand-in answered (failed attempts are recorded too):
+    the token it carried, and the workspace that token belongs to (None for an unknown token)."""
 
     method: str
     params: dict
     at: float
     status: int = 200
     response: dict = field(default_factory=dict)
+    token: str | None = None
+    team_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -99,6 +116,39 @@ class UploadedFile:
     channel_id: str | None
     initial_comment: str | None
     content: bytes
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A Slack workspace the app can be installed in, and its bot user there."""
+
+    team_id: str
+    name: str
+    domain: str
+    bot_user_id: str
+    bot_id: str
+    # The Enterprise Grid organisation it belongs to, if any.
+    enterprise_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Approval:
+    """What a person decided on the authorize page, for the next install of the app."""
+
+    team_id: str | None  # None: the whole organisation (an org-wide install)
+    installer: str
+    enterprise_id: str | None
+    rotating: bool
+    expires_in: int
+
+
+@dataclass
+class _Code:
+    approval: _Approval
+    scopes: str
+    redirect_uri: str | None
+    issued_at: float
+    used: bool = False
 
 
 @dataclass
@@ -241,15 +291,20 @@ class SlackStandIn:
         bot_id: str = "B0BOT",
         api_app_id: str = "A0001",
         tokens: Iterable[str] | None = None,
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
         now: Callable[[], float] = time.time,
     ) -> None:
         """``tokens`` are the tokens this workspace issued: any other answers ``invalid_auth``. Without
-        them every token is taken as issued (tests use many, and none is a real secret)."""
+        them every token is taken as issued (tests use many, and none is a real secret), until a token is
+        issued (``issue_token``, or an install through oauth.v2.access)."""
         self.team_id = team_id
         self.team_domain = team_domain
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.api_app_id = api_app_id
+        self.client_id = client_id
+        self._client_secret = client_secret
         self._now = now
         self._lock = threading.Lock()
         self._server: _StandInServer | None = None
@@ -271,6 +326,7 @@ class SlackStandIn:
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
             "apps.connections.open": self._apps_connections_open,
+            "auth.revoke": self._auth_revoke,
         }
         self._users: dict[str, dict] = {}
         # Faults and delays are test set-up: reset() keeps them, like the user directory.
@@ -284,6 +340,19 @@ class SlackStandIn:
         self._revoked_tokens: dict[str, str] = {}
         self._auth_failure: str | None = None
         self._rate_limits = _RateLimits(now)
+        # Add to Slack: the workspaces, whose token is whose, what the next authorize visit does.
+        self._workspaces: dict[str, Workspace] = {
+            team_id: Workspace(team_id, "Mentorbot Test", team_domain, bot_user_id, bot_id)
+        }
+        self._token_teams: dict[str, str] = {}
+        self._token_expiry: dict[str, float] = {}
+        self._refresh_tokens: dict[str, tuple[str, _Approval, str]] = {}  # -> (team, approval, scopes)
+        self._codes: dict[str, _Code] = {}
+        self._approvals: deque[_Approval | None] = deque()  # None: the person cancels
+        self.redirect_url: str | None = None
+        # The token of the call being answered, and its workspace (set under the lock).
+        self._calling_token: str | None = None
+        self._caller_team: str | None = team_id
         self._forget_traffic()
 
     def _forget_traffic(self) -> None:
@@ -366,13 +435,15 @@ class SlackStandIn:
         is_owner: bool = False,
         email: str | None = None,
         deleted: bool = False,
+        team_id: str | None = None,
     ) -> None:
-        """Put a person in the workspace directory answered by users.info and users.lookupByEmail."""
+        """Put a person in a workspace's directory (the first one's unless ``team_id`` says which),
+        answered by users.info and users.lookupByEmail to that workspace's tokens."""
         name = name or user_id.lower()
         with self._lock:
             self._users[user_id] = workspace_user(
                 user_id,
-                team_id=self.team_id,
+                team_id=team_id or self.team_id,
                 name=name,
                 real_name=real_name or name.title(),
                 locale=locale,
@@ -533,6 +604,100 @@ class SlackStandIn:
             self._auth_failure = None
             self._revoked_tokens.clear()
 
+    # -----------------------------------------------------------------------------------------------
+    # Add to Slack: the authorize page, codes and tokens per workspace
+
+    def add_workspace(
+        self,
+        team_id: str,
+        *,
+        name: str | None = None,
+        bot_user_id: str | None = None,
+        bot_id: str | None = None,
+        enterprise_id: str | None = None,
+    ) -> Workspace:
+        """A workspace the app can be installed in (the first one exists already), with its bot user."""
+        suffix = team_id[1:]
+        workspace = Workspace(
+            team_id=team_id,
+            name=name or f"School {suffix}",
+            domain=f"school-{suffix.lower()}",
+            bot_user_id=bot_user_id or f"U{suffix}BOT",
+            bot_id=bot_id or f"B{suffix}BOT",
+            enterprise_id=enterprise_id,
+        )
+        with self._lock:
+            self._workspaces[team_id] = workspace
+        return workspace
+
+    def set_redirect_url(self, url: str) -> None:
+        """The app's Redirect URL (OAuth & Permissions), where the authorize page sends the person back
+        when the app's authorize link names none."""
+        with self._lock:
+            self.redirect_url = url
+
+    def approve_next_install(
+        self,
+        team_id: str,
+        *,
+        installer: str,
+        rotating: bool = False,
+        expires_in: int = ROTATING_TOKEN_SECONDS,
+    ) -> None:
+        """The next visit of the authorize page is ``installer`` pressing "Allow" for ``team_id``
+        (added with ``add_workspace`` first, unless it is the first one). ``rotating``: the app has token
+        rotation on, so the token comes with a refresh token and expires after ``expires_in`` seconds
+        (less than Slack's 12 hours plays a token installed a while ago); refreshed ones live 12 hours."""
+        with self._lock:
+            workspace = self._workspaces[team_id]
+            self._approvals.append(
+                _Approval(team_id, installer, workspace.enterprise_id, rotating, expires_in)
+            )
+
+    def approve_next_org_install(self, enterprise_id: str, *, installer: str) -> None:
+        """The next visit is an Enterprise Grid admin installing the app for the whole organisation."""
+        with self._lock:
+            self._approvals.append(_Approval(None, installer, enterprise_id, False, ROTATING_TOKEN_SECONDS))
+
+    def cancel_next_install(self) -> None:
+        """The next visit is the person pressing "Cancel": Slack sends them back with error=access_denied."""
+        with self._lock:
+            self._approvals.append(None)
+
+    def grant_code(
+        self,
+        team_id: str,
+        *,
+        installer: str,
+        scopes: str = "commands,chat:write",
+        redirect_uri: str | None = None,
+        rotating: bool = False,
+    ) -> str:
+        """An authorization code as the authorize page would hand it out, for a test to bring to the
+        app's redirect itself (with a state of its choosing)."""
+        with self._lock:
+            workspace = self._workspaces[team_id]
+            approval = _Approval(
+                team_id, installer, workspace.enterprise_id, rotating, ROTATING_TOKEN_SECONDS
+            )
+            return self._new_code(approval, scopes, redirect_uri)
+
+    def token_of(self, team_id: str) -> str | None:
+        """The workspace's current bot token (its latest install or refresh), or None."""
+        with self._lock:
+            live = [
+                token
+                for token, team in self._token_teams.items()
+                if team == team_id
+                and token in (self._issued_tokens or ())
+                and token not in self._revoked_tokens
+            ]
+            return live[-1] if live else None
+
+    def team_of_token(self, token: str) -> str | None:
+        with self._lock:
+            return self._token_teams.get(token)
+
     def reset(self) -> None:
         """Forget calls, messages, views and files; keep users, faults, delays, token trouble and URLs."""
         with self._lock:
@@ -656,6 +821,8 @@ class SlackStandIn:
             return self._answer_response_url(rest, body)
         if section == "upload":
             return self._answer_upload(rest, body)
+        if parts.path == "/oauth/v2/authorize":
+            return self._answer_authorize(dict(parse_qsl(parts.query)))
         return _Reply.json({"ok": False, "error": "not_found"}, status=404)
 
     def _answer_api(self, method: str, headers: Any, query: str, body: bytes) -> _Reply:
@@ -663,10 +830,13 @@ class SlackStandIn:
         if params is None:
             return self._record(method, {}, 200, _error("invalid_json"))
         authorization = headers.get("Authorization", "")
-        token = params.pop("token", None) or authorization.removeprefix("Bearer ").strip() or None
+        bearer = authorization.removeprefix("Bearer ").strip() if authorization.startswith("Bearer ") else ""
+        token = params.pop("token", None) or bearer or None
         if self._wait_if_held(method):
             return _Reply.json({"ok": False, "error": "request_timeout"}, status=503)  # nobody listens
         with self._lock:
+            self._calling_token = token
+            self._caller_team = self._team_of(token)
             delay = self._delays.get(method, 0.0)
             queued_faults = self._faults.get(method)
             fault = queued_faults.popleft() if queued_faults else None
@@ -675,6 +845,10 @@ class SlackStandIn:
                 if fault.retry_after is not None:
                     reply.headers["Retry-After"] = str(fault.retry_after)
                 return reply
+            if method == "oauth.v2.access":  # authenticated by the app's credentials, not by a token
+                return self._record_locked(
+                    method, params, 200, self._oauth_v2_access(params, authorization), delay
+                )
             refusal = self._auth_refusal(token)
             if refusal is not None:
                 return self._record_locked(method, params, 200, _error(refusal), delay)
@@ -711,6 +885,8 @@ class SlackStandIn:
             return self._revoked_tokens[token]
         if self._issued_tokens is not None and token not in self._issued_tokens:
             return "invalid_auth"
+        if token in self._token_expiry and self._now() >= self._token_expiry[token]:
+            return "token_expired"
         return None
 
     def _record(self, method: str, params: dict, status: int, response: dict) -> _Reply:
@@ -720,37 +896,191 @@ class SlackStandIn:
     def _record_locked(
         self, method: str, params: dict, status: int, response: dict, delay: float = 0.0
     ) -> _Reply:
-        self.calls.append(RecordedCall(method, params, self._now(), status, response))
+        token, self._calling_token = self._calling_token, None
+        self.calls.append(
+            RecordedCall(method, params, self._now(), status, response, token, self._team_of(token))
+        )
         return _Reply.json(response, status=status, delay=delay)
 
     def _reject_blocks(self, where: str, problem: str) -> dict:
         self.block_kit_errors.append(f"{where}: {problem}")
         return _error("invalid_blocks", errors=[problem])
 
+    def _team_of(self, token: str | None) -> str | None:
+        """The workspace a token belongs to: the one it was issued for through oauth.v2.access, else the
+        first workspace for any token it accepts; None for a token it does not know."""
+        if token is None:
+            return None
+        if token in self._token_teams:
+            return self._token_teams[token]
+        return self.team_id if self._issued_tokens is None or token in self._issued_tokens else None
+
+    # -----------------------------------------------------------------------------------------------
+    # Add to Slack (OAuth v2)
+
+    def _answer_authorize(self, query: dict) -> _Reply:
+        """Slack's authorize page, after the person's choice: back to the app's redirect URL with
+        ``code`` (or ``error=access_denied``) and the ``state`` the app sent."""
+        with self._lock:
+            if query.get("client_id") != self.client_id:
+                return _page(400, "invalid_client_id: this app does not exist")
+            redirect = query.get("redirect_uri") or self.redirect_url
+            if not redirect:
+                return _page(400, "bad_redirect_uri: the app has no Redirect URL (set_redirect_url)")
+            if not self._approvals:
+                return _page(400, "nobody answered: call approve_next_install() before the visit")
+            approval = self._approvals.popleft()
+            answer = {"state": query.get("state", "")}
+            if approval is None:
+                answer = {"error": "access_denied", **answer}
+            else:
+                code = self._new_code(approval, query.get("scope", ""), query.get("redirect_uri"))
+                answer = {"code": code, **answer}
+        separator = "&" if "?" in redirect else "?"
+        return _Reply(status=302, body=b"", headers={"Location": redirect + separator + urlencode(answer)})
+
+    def _new_code(self, approval: _Approval, scopes: str, redirect_uri: str | None) -> str:
+        code = f"{next(self._counter)}.{secrets.token_hex(16)}"
+        self._codes[code] = _Code(approval, scopes, redirect_uri, self._now())
+        return code
+
+    def _oauth_v2_access(self, params: dict, authorization: str) -> dict:
+        """Exchange a code for a bot token, or a refresh token for a new token (token rotation). The app
+        authenticates with HTTP Basic (as slack_sdk does) or client_id/client_secret parameters."""
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if authorization.startswith("Basic "):
+            with contextlib.suppress(ValueError):
+                decoded = base64.b64decode(authorization.removeprefix("Basic ")).decode()
+                client_id, _, client_secret = decoded.partition(":")
+        if client_id != self.client_id:
+            return _error("invalid_client_id")
+        if client_secret != self._client_secret:
+            return _error("bad_client_secret")
+        grant_type = params.get("grant_type") or "authorization_code"
+        if grant_type == "refresh_token":
+            return self._refresh(params.get("refresh_token") or "")
+        if grant_type != "authorization_code":
+            return _error("invalid_grant_type")
+        grant = self._codes.get(params.get("code") or "")
+        if grant is None or grant.used or self._now() - grant.issued_at > CODE_LIFETIME_SECONDS:
+            return _error("invalid_code")
+        if grant.redirect_uri is not None and params.get("redirect_uri") != grant.redirect_uri:
+            return _error("bad_redirect_uri")
+        grant.used = True
+        return self._install(grant.approval, grant.scopes)
+
+    def _install(self, approval: _Approval, scopes: str) -> dict:
+        """A new bot token for the workspace (or the organisation); a reinstall replaces the old token,
+        which answers invalid_auth from then on."""
+        if approval.team_id is None:
+            # An org-wide install: the token is the organisation's, for every workspace in it.
+            assert approval.enterprise_id is not None
+            workspace = self._workspaces.setdefault(
+                approval.enterprise_id,
+                Workspace(
+                    approval.enterprise_id,
+                    "Grid Org",
+                    "grid-org",
+                    "U0ORGBOT",
+                    "B0ORGBOT",
+                    approval.enterprise_id,
+                ),
+            )
+        else:
+            workspace = self._workspaces[approval.team_id]
+        issued = self._issued_tokens or set()
+        for token, team in self._token_teams.items():
+            if team == workspace.team_id:
+                issued.discard(token)  # replaced: invalid_auth from now on
+        self._refresh_tokens = {
+            refresh: held for refresh, held in self._refresh_tokens.items() if held[0] != workspace.team_id
+        }
+        answer = self._new_token(workspace, approval, scopes)
+        org_wide = approval.team_id is None
+        enterprise = {"id": workspace.enterprise_id, "name": "Grid Org"} if workspace.enterprise_id else None
+        return {
+            **answer,
+            "authed_user": {"id": approval.installer},
+            "team": None if org_wide else {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": enterprise,
+            "is_enterprise_install": org_wide,
+        }
+
+    def _refresh(self, refresh_token: str) -> dict:
+        held = self._refresh_tokens.pop(refresh_token, None)  # a refresh token works once
+        if held is None:
+            return _error("invalid_refresh_token")
+        team_id, approval, scopes = held
+        workspace = self._workspaces[team_id]
+        lifetime = dataclasses.replace(approval, expires_in=ROTATING_TOKEN_SECONDS)
+        return {
+            **self._new_token(workspace, lifetime, scopes),
+            "team": {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": None,
+        }
+
+    def _new_token(self, workspace: Workspace, approval: _Approval, scopes: str) -> dict:
+        secret = secrets.token_hex(12)
+        token = f"xoxe.xoxb-1-{secret}" if approval.rotating else f"xoxb-{workspace.team_id}-{secret}"
+        if self._issued_tokens is None:
+            self._issued_tokens = set()
+        self._issued_tokens.add(token)
+        self._token_teams[token] = workspace.team_id
+        answer = {
+            "ok": True,
+            "app_id": self.api_app_id,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": scopes,
+            "bot_user_id": workspace.bot_user_id,
+        }
+        if approval.rotating:
+            refresh_token = f"xoxe-1-{secrets.token_hex(12)}"
+            self._refresh_tokens[refresh_token] = (workspace.team_id, approval, scopes)
+            self._token_expiry[token] = self._now() + approval.expires_in
+            answer |= {"refresh_token": refresh_token, "expires_in": approval.expires_in}
+        return answer
+
+    def _auth_revoke(self, params: dict) -> dict:
+        if self._calling_token is not None and not _truthy(params.get("test")):
+            self._revoked_tokens[self._calling_token] = "token_revoked"
+        return {"ok": True, "revoked": not _truthy(params.get("test"))}
+
     # -----------------------------------------------------------------------------------------------
     # People and conversations
 
     def _auth_test(self, params: dict) -> dict:
+        workspace = self._workspaces[self._caller_team or self.team_id]
+        org_wide = workspace.enterprise_id == workspace.team_id
         return {
             "ok": True,
-            "url": f"https://{self.team_domain}.slack.com/",
-            "team": "Mentorbot Test",
+            "url": f"https://{workspace.domain}.slack.com/",
+            "team": workspace.name,
             "user": "mentorbot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": self.bot_id,
-            "is_enterprise_install": False,
+            "team_id": workspace.team_id,
+            "user_id": workspace.bot_user_id,
+            "bot_id": workspace.bot_id,
+            "is_enterprise_install": org_wide,
+            **({"enterprise_id": workspace.enterprise_id} if workspace.enterprise_id else {}),
         }
+
+    def _in_other_workspace(self, user_id: str) -> bool:
+        """Whether ``user_id`` is someone of another workspace than the calling token's: a token sees
+        only its own workspace's people."""
+        user = self._users.get(user_id)
+        return user is not None and user["team_id"] != self._caller_team
 
     def _users_info(self, params: dict) -> dict:
         user = self._users.get(params.get("user", ""))
-        if user is None:
+        if user is None or self._in_other_workspace(user["id"]):
             return _error("user_not_found")
         return {"ok": True, "user": _public_user(user, include_locale=_truthy(params.get("include_locale")))}
 
     def _users_lookup_by_email(self, params: dict) -> dict:
         email = (params.get("email") or "").lower()
         for user in self._users.values():
+            if self._in_other_workspace(user["id"]):
+                continue
             if email and (user["profile"].get("email") or "").lower() == email:
                 return {"ok": True, "user": _public_user(user, include_locale=False)}
         return _error("users_not_found")
@@ -779,6 +1109,10 @@ class SlackStandIn:
         if channel not in self._channel_members and channel.startswith("D"):
             return {"U" + channel[1:]}
         return self._channel_members.get(channel, set())
+
+    def _recipient(self, channel: str) -> str:
+        # A user id names that person's DM: D + the id, without resolving (which would record it).
+        return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
 
     def _resolve_channel(self, channel: str) -> str:
         # Slack accepts a user id as channel and posts in the DM with that user.
@@ -813,7 +1147,9 @@ class SlackStandIn:
         return self._reject_blocks(method, problem) if problem else None
 
     def _chat_post_message(self, params: dict) -> dict:
-        if not params.get("channel"):
+        if not params.get("channel") or any(
+            self._in_other_workspace(member) for member in self._members(self._recipient(params["channel"]))
+        ):
             return _error("channel_not_found")
         refusal = self._message_problem("chat.postMessage", params)
         if refusal:
@@ -972,11 +1308,13 @@ class SlackStandIn:
         return f"{int(self._now())}.{next(self._counter):08x}"
 
     def _view_json(
-        self, view: dict, view_id: str, *, previous_view_id: str | None, root_view_id: str
+        self, view: dict, view_id: str, *, previous_view_id: str | None, root_view_id: str, team_id: str
     ) -> dict:
+        """A view as Slack stores it, in the workspace whose token opened (or first opened) it."""
+        workspace = self._workspaces[team_id]
         return {
             "id": view_id,
-            "team_id": self.team_id,
+            "team_id": team_id,
             "type": view["type"],
             "blocks": view.get("blocks") or [],
             "private_metadata": view.get("private_metadata") or "",
@@ -992,14 +1330,18 @@ class SlackStandIn:
             "root_view_id": root_view_id,
             "app_id": self.api_app_id,
             "external_id": view.get("external_id") or "",
-            "app_installed_team_id": self.team_id,
-            "bot_id": self.bot_id,
+            "app_installed_team_id": team_id,
+            "bot_id": workspace.bot_id,
         }
 
     def _store_modal(self, view: dict, owner: str | None, *, previous_view_id: str | None) -> dict:
         view_id = f"V{next(self._counter):04d}"
-        root = self._views[previous_view_id]["root_view_id"] if previous_view_id else view_id
-        stored = self._view_json(view, view_id, previous_view_id=previous_view_id, root_view_id=root)
+        previous = self._views[previous_view_id] if previous_view_id else None
+        root = previous["root_view_id"] if previous else view_id
+        team_id = previous["team_id"] if previous else self._caller_team or self.team_id
+        stored = self._view_json(
+            view, view_id, previous_view_id=previous_view_id, root_view_id=root, team_id=team_id
+        )
         self._views[view_id] = stored
         self._view_owner[view_id] = owner
         stack = self._modal_stacks.setdefault(owner, [])
@@ -1012,7 +1354,11 @@ class SlackStandIn:
     def _replace_view(self, view_id: str, view: dict) -> dict:
         old = self._views[view_id]
         stored = self._view_json(
-            view, view_id, previous_view_id=old["previous_view_id"], root_view_id=old["root_view_id"]
+            view,
+            view_id,
+            previous_view_id=old["previous_view_id"],
+            root_view_id=old["root_view_id"],
+            team_id=old["team_id"],
         )
         self._views[view_id] = stored
         return stored
@@ -1072,7 +1418,13 @@ class SlackStandIn:
             view_id = f"V{next(self._counter):04d}"
             self._home_view_ids[user_id] = view_id
             self._view_owner[view_id] = user_id
-        stored = self._view_json(params["view"], view_id, previous_view_id=None, root_view_id=view_id)
+        stored = self._view_json(
+            params["view"],
+            view_id,
+            previous_view_id=None,
+            root_view_id=view_id,
+            team_id=self._caller_team or self.team_id,
+        )
         self._views[view_id] = stored
         return {"ok": True, "view": stored}
 
@@ -1137,6 +1489,10 @@ class SlackStandIn:
 
     def _apps_connections_open(self, params: dict) -> dict:
         return {"ok": True, "url": self._socket_mode_url}
+
+
+def _page(status: int, text: str) -> _Reply:
+    return _Reply(status=status, body=text.encode(), content_type="text/plain; charset=utf-8")
 
 
 def _check_auth_error(error: str) -> None:

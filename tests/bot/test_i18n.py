@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import LOCALES_DIR, catalogue, days, every, locale_from_slack, plural_categories, t, tn
+from bot.i18n import (
+    LOCALES_DIR,
+    catalogue,
+    days,
+    every,
+    locale_from_accept_language,
+    locale_from_slack,
+    plural_categories,
+    t,
+    tn,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Code that speaks to people. The Slack stand-in plays Slack, not the bot, so it is not the bot's voice.
@@ -190,3 +200,21 @@ def _literal_texts(path: Path) -> list[str]:
 
 def test_no_user_facing_text_is_written_outside_the_catalogues() -> None:
     assert [text for path in SPEAKING_CODE for text in _literal_texts(path)] == []
+
+
+@pytest.mark.parametrize(
+    ("header", "locale"),
+    [
+        ("fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", "fr"),
+        ("en-GB,fr;q=0.5", "en"),
+        ("de-DE,de;q=0.9,fr;q=0.4,en;q=0.3", "fr"),
+        ("en;q=0.5, fr;q=0.8", "fr"),
+        ("fr, en", "fr"),
+        ("de-CH", "en"),
+        ("", "en"),
+        (None, "en"),
+        ("fr;q=garbage, en;q=0.1", "en"),
+    ],
+)
+def test_the_install_pages_speak_the_language_the_browser_prefers(header: str | None, locale: str) -> None:
+    assert locale_from_accept_language(header) == locale
