@@ -29,6 +29,7 @@ def schools(oauth_sandbox: Sandbox) -> dict[str, Sandbox]:
     for team_id, name in SCHOOLS.items():
         oauth_sandbox.slack.add_workspace(team_id, name=name)
         student, mentor, installer = PEOPLE[team_id]
+        oauth_sandbox.slack.add_user(installer, locale="en-GB", team_id=team_id)
         landed = oauth_sandbox.install(team_id, installer)
         assert landed.status == 200 and f"mentorbot is in {name}" in landed.text
         school = oauth_sandbox.in_workspace(team_id)

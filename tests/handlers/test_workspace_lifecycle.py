@@ -32,7 +32,9 @@ from tests.factories_followups import dispatch, due_now, followup, followup_of, 
 
 OTHER_TEAM = "T0002"
 # Tables that are not one workspace's: the record of delivered events, and of departures themselves.
-NOT_A_WORKSPACES = {"processed_events", "workspace_departures"}
+# Event ids seen, the departures' own record, and an install's OAuth state: none holds a school's data
+# (a state names no workspace: it is issued before Slack says which one, and lasts ten minutes).
+NOT_A_WORKSPACES = {"processed_events", "workspace_departures", "oauth_states"}
 
 
 def uninstall(sandbox: Sandbox) -> None:
